@@ -1,0 +1,112 @@
+# Numbat: build, boot and test.
+#
+#   make            build build/numbat.elf
+#   make iso        build build/run/numbat.iso as `make run` would boot it
+#   make run        install what is missing, build, boot in QEMU to the monitor
+#   make test       install, build, run every self-test suite on every topology
+#   make gdb        attach gdb to a `make run GDB=1`
+#
+# Variables for run (defaults: 4 CPUs, 1024 MB on 2 nodes): SMP MEM NODES DIST NUMA CMDLINE SCRIPT ACCEL QEMUFLAGS GDB
+# (see README.md). TESTFLAGS passes options to tests/run, e.g.
+# TESTFLAGS="--topology n2 --suite acpi".
+# CROSS_COMPILE=x86_64-elf- builds with a cross toolchain instead of the host gcc.
+
+CROSS_COMPILE ?=
+CC      := $(CROSS_COMPILE)gcc
+LD      := $(CROSS_COMPILE)ld
+NM      := $(CROSS_COMPILE)nm
+OBJCOPY := $(CROSS_COMPILE)objcopy
+PYTHON  ?= python3
+
+BUILD   ?= build
+DEBUG   ?= 1
+
+SMP       ?=
+MEM       ?=
+NODES     ?=
+DIST      ?=
+NUMA      ?=
+CMDLINE   ?=
+SCRIPT    ?=
+ACCEL     ?= tcg
+QEMUFLAGS ?=
+GDB       ?=
+TESTFLAGS ?=
+
+CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
+	-mno-mmx -mno-sse -mno-sse2 -mno-avx -mgeneral-regs-only \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-tree-loop-distribute-patterns -fno-strict-aliasing -fno-common -fno-toplevel-reorder -fno-optimize-sibling-calls \
+	-Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration -Werror=return-type \
+	-I. -MMD -MP -DCONFIG_DEBUG=$(DEBUG)
+ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP
+LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
+
+SRCS := $(shell find boot arch kernel tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null | sort)
+OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
+
+.PHONY: all iso run test gdb deps clean check-symbols
+all: $(BUILD)/numbat.elf
+
+# V=1 shows the full commands
+Q := $(if $(V),,@)
+
+$(BUILD)/obj/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+# Two links: the first image's function symbols become the table linked into
+# the second (kernel/symbols.h). .ksyms sits after all code, so no function
+# moves between the two; check-symbols proves it on every build.
+$(BUILD)/ksyms-empty.S: scripts/gen-ksyms
+	@mkdir -p $(BUILD)
+	$(Q)scripts/gen-ksyms $(NM) - > $@
+$(BUILD)/numbat.pass1.elf: $(OBJS) $(BUILD)/ksyms-empty.o linker.ld
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms-empty.o
+$(BUILD)/ksyms.S: $(BUILD)/numbat.pass1.elf scripts/gen-ksyms
+	$(Q)scripts/gen-ksyms $(NM) $< > $@
+$(BUILD)/%.o: $(BUILD)/%.S
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+$(BUILD)/numbat.elf: $(OBJS) $(BUILD)/ksyms.o linker.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.o
+	@$(NM) -n $(BUILD)/numbat.pass1.elf | grep -i ' t ' > $(BUILD)/syms1.txt
+	@$(NM) -n $@ | grep -i ' t ' > $(BUILD)/syms2.txt
+	@cmp -s $(BUILD)/syms1.txt $(BUILD)/syms2.txt || { echo "symbol table moved code between link passes"; rm -f $@; exit 1; }
+
+deps:
+	@scripts/install-deps
+
+BOOT = $(PYTHON) scripts/numbat_boot.py --elf $(BUILD)/numbat.elf --workdir $(BUILD)/run \
+	$(if $(SMP),--smp $(SMP)) $(if $(MEM),--mem $(MEM)) --accel $(ACCEL) \
+	$(if $(NODES),--nodes "$(NODES)") $(if $(DIST),--dist "$(DIST)") \
+	$(if $(NUMA),--numa "$(NUMA)") $(if $(CMDLINE),--cmdline "$(CMDLINE)") \
+	$(if $(SCRIPT),--script "$(SCRIPT)") $(if $(QEMUFLAGS),--qemuflags "$(QEMUFLAGS)") \
+	$(if $(filter-out 0,$(GDB)),--gdb)
+
+iso: all
+	$(BOOT) --iso-only
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BOOT)
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) tests/test_runner.py
+	$(PYTHON) tests/run --no-build $(TESTFLAGS)
+
+gdb:
+	gdb $(BUILD)/numbat.elf -ex 'target remote :1234'
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(OBJS:.o=.d)

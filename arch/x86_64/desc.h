@@ -1,0 +1,33 @@
+/*
+ * arch/x86_64/desc.h - per-CPU descriptor tables (GDT, TSS) and the shared
+ * IDT, and the interrupt vector map.
+ */
+#ifndef ARCH_X86_64_DESC_H
+#define ARCH_X86_64_DESC_H
+
+#include "kernel/types.h"
+#include "arch/x86_64/regs.h"
+
+/* Interrupt vectors. 0-31 are CPU exceptions; 0x20-0x2f catch stray legacy PIC interrupts. */
+#define IRQ_VECTOR_BASE		0x30	/* IOAPIC input n -> vector IRQ_VECTOR_BASE + n */
+#define LOCAL_TIMER_VECTOR	0xec
+#define CALL_FUNCTION_VECTOR	0xfb
+#define RESCHEDULE_VECTOR	0xfd
+#define SPURIOUS_VECTOR		0xff
+
+/* IST slots in the TSS (1-based, as the IDT encodes them). */
+#define IST_DOUBLE_FAULT	1
+#define IST_NMI			2
+
+typedef void (*irq_handler_t)(struct pt_regs *regs);
+
+/* Loads this CPU's GDT, TSS and the IDT; call on each CPU once its per-CPU area is live. */
+void cpu_init_tables(void);
+void idt_init(void);
+void set_irq_handler(int vector, irq_handler_t fn);
+
+/* Kernel stacks of this CPU, for backtrace bounds: [lo, hi). */
+bool on_this_cpu_stack(unsigned long addr, unsigned long len);
+void set_this_cpu_kstack(unsigned long lo, unsigned long hi);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * arch/x86_64/entry.S - the 256 interrupt entry stubs and the common path.
+ *
+ * Each stub pushes a zero error code if the CPU does not push one, then its
+ * vector number, and jumps to interrupt_common, which saves the general
+ * registers into a struct pt_regs (arch/x86_64/regs.h), calls
+ * interrupt_dispatch(regs) and undoes it all with iretq. Coming from user
+ * mode (CS & 3) it switches to the kernel GS base with swapgs first.
+ *
+ * Stack alignment: the CPU aligns RSP to 16 before pushing its 5-word frame;
+ * the stub's 2 words and our 15 registers make 22 words, so RSP is 16-byte
+ * aligned at the call, as the ABI wants.
+ */
+#include "arch/x86_64/asm.h"
+
+	.text
+	.globl interrupt_common
+interrupt_common:
+	testb $3, 24(%rsp)		/* CS of the interrupted context */
+	jz 1f
+	swapgs
+1:	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %rcx
+	pushq %rax
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	call interrupt_dispatch
+	.globl interrupt_return
+interrupt_return:
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rax
+	popq %rcx
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	testb $3, 24(%rsp)
+	jz 2f
+	swapgs
+2:	addq $16, %rsp			/* vector and error code */
+	iretq
+
+	.balign 16
+	.globl interrupt_stubs
+interrupt_stubs:
+	vector = 0
+	.rept 256
+	.balign 16
+	/* the CPU pushes an error code for 8, 10-14, 17, 21, 29 and 30 */
+	.if !(vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 || vector == 29 || vector == 30)
+	pushq $0
+	.endif
+	pushq $vector
+	jmp interrupt_common
+	vector = vector + 1
+	.endr

@@ -1,0 +1,157 @@
+/*
+ * arch/x86_64/paging.c - building the kernel page tables (see paging.h).
+ *
+ * Boot (boot/head.S) runs on tables that map the first 4 GiB both at 0 and
+ * at -2 GiB. paging_init() builds the real tables: it maps every RAM range
+ * of the memory map into the direct map, maps the kernel image section by
+ * section with the least rights each needs (W^X: text read-only and
+ * executable, rodata read-only, data and bss writable and never executable;
+ * the direct map is never executable either), switches CR3 and so drops
+ * the identity map. Page-table pages come from memblock below 4 GiB, which
+ * the boot identity map reaches before the switch.
+ */
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/cpu.h"
+#include "kernel/mm/memblock.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/lib/string.h"
+#include "kernel/sync/spinlock.h"
+
+#define PT_ENTRIES	512
+#define SIZE_2M		(1UL << 21)
+#define BOOT_MAP_LIMIT	(1UL << 32)	/* what the boot identity map reaches */
+
+u64 *kernel_pml4;
+static bool paging_ready;
+static u64 global_bit;
+static unsigned long ioremap_next = IOREMAP_BASE;
+static DEFINE_SPINLOCK(ioremap_lock);
+
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[], __kernel_end[];
+
+static void *table_va(phys_addr_t p)
+{
+	return paging_ready ? phys_to_virt(p) : (void *)p;
+}
+
+static u64 *alloc_table(void)
+{
+	phys_addr_t p = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, BOOT_MAP_LIMIT, NUMA_NO_NODE);
+	u64 *t;
+
+	if (!p)
+		panic("paging: no memory for page tables");
+	t = table_va(p);
+	memset(t, 0, PAGE_SIZE);
+	return t;
+}
+
+static phys_addr_t table_pa(u64 *t)
+{
+	return paging_ready ? virt_to_phys(t) : (phys_addr_t)t;
+}
+
+/* Entry for va at `level` (4 = PML4 ... 1 = PT), creating tables above it. */
+static u64 *walk_create(unsigned long va, int level)
+{
+	u64 *table = kernel_pml4;
+
+	for (int l = 4; l > level; l--) {
+		u64 *e = &table[(va >> (12 + 9 * (l - 1))) & 511];
+		if (!(*e & PTE_PRESENT))
+			*e = table_pa(alloc_table()) | PTE_PRESENT | PTE_WRITE;
+		else if (*e & PTE_HUGE)
+			panic("paging: %#lx already mapped by a large page", va);
+		table = table_va(*e & PTE_ADDR_MASK);
+	}
+	return &table[(va >> (12 + 9 * (level - 1))) & 511];
+}
+
+static void map_range(unsigned long va, phys_addr_t pa, size_t size, u64 flags, bool allow_2m)
+{
+	unsigned long end = va + size;
+
+	while (va < end) {
+		if (allow_2m && IS_ALIGNED(va, SIZE_2M) && IS_ALIGNED(pa, SIZE_2M) && end - va >= SIZE_2M) {
+			*walk_create(va, 2) = pa | flags | PTE_HUGE;
+			va += SIZE_2M;
+			pa += SIZE_2M;
+		} else {
+			*walk_create(va, 1) = pa | flags;
+			va += PAGE_SIZE;
+			pa += PAGE_SIZE;
+		}
+	}
+}
+
+static void map_image_section(char *start, char *end, u64 flags)
+{
+	unsigned long s = ALIGN_DOWN((unsigned long)start, PAGE_SIZE);
+	unsigned long e = ALIGN_UP((unsigned long)end, PAGE_SIZE);
+
+	map_range(s, s - KERNEL_VMA, e - s, flags | PTE_PRESENT | global_bit, false);
+}
+
+void paging_init(void)
+{
+	u64 nx = PTE_NX;
+
+	if (cpu_has_pge()) {
+		global_bit = PTE_GLOBAL;
+		write_cr4(read_cr4() | X86_CR4_PGE);
+	}
+	kernel_pml4 = alloc_table();
+	for_each_mem_region(r) {
+		phys_addr_t s = ALIGN_UP(r->base, PAGE_SIZE), e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
+		if (e > s)
+			map_range(DIRECT_MAP_BASE + s, s, e - s, PTE_PRESENT | PTE_WRITE | nx | global_bit, true);
+	}
+	map_image_section(__text_start, __text_end, 0);
+	map_image_section(__rodata_start, __rodata_end, nx);
+	map_image_section(__data_start, __kernel_end, PTE_WRITE | nx);
+	/* the ioremap area gets its PML4 entry now, so later mappings need no sync */
+	walk_create(IOREMAP_BASE, 3);
+	write_cr3(table_pa(kernel_pml4));
+	paging_ready = true;
+	kernel_pml4 = phys_to_virt((phys_addr_t)kernel_pml4);
+	write_cr0(read_cr0() | X86_CR0_WP);
+	pr_info("paging: direct map of %lu MiB RAM at %#lx, kernel image W^X\n",
+		(unsigned long)(memblock_end_of_ram() >> 20), DIRECT_MAP_BASE);
+}
+
+void *ioremap(phys_addr_t phys, size_t size, int cache)
+{
+	phys_addr_t base = ALIGN_DOWN(phys, PAGE_SIZE);
+	size_t len = ALIGN_UP(phys + size, PAGE_SIZE) - base;
+	u64 flags = PTE_PRESENT | PTE_WRITE | PTE_NX | global_bit;
+	unsigned long va, irqf;
+
+	if (cache == IOREMAP_UNCACHED)
+		flags |= PTE_PCD | PTE_PWT;
+	irqf = spin_lock_irqsave(&ioremap_lock);
+	va = ioremap_next;
+	ioremap_next += len + PAGE_SIZE;	/* an unmapped page between mappings */
+	map_range(va, base, len, flags, false);
+	spin_unlock_irqrestore(&ioremap_lock, irqf);
+	return (void *)(va + (phys - base));
+}
+
+u64 kernel_pte(unsigned long va, int *level)
+{
+	u64 *table = kernel_pml4;
+
+	for (int l = 4; l >= 1; l--) {
+		u64 e = table[(va >> (12 + 9 * (l - 1))) & 511];
+		if (!(e & PTE_PRESENT))
+			return 0;
+		if (l == 1 || (e & PTE_HUGE)) {
+			if (level)
+				*level = l;
+			return e;
+		}
+		table = phys_to_virt(e & PTE_ADDR_MASK);
+	}
+	return 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * arch/x86_64/paging.h - the kernel's address space.
+ *
+ *   0xffff888000000000  direct map: all RAM at a fixed offset (2 MiB pages
+ *                       where a whole 2 MiB is RAM, 4 KiB pages at edges)
+ *   0xffffc90000000000  ioremap: firmware tables and device registers
+ *   0xffffffff80000000  the kernel image (-2 GiB), mapped W^X
+ *
+ * The low half belongs to user space (later); the kernel's page tables
+ * leave it empty, so a NULL dereference faults.
+ */
+#ifndef ARCH_X86_64_PAGING_H
+#define ARCH_X86_64_PAGING_H
+
+#include "kernel/types.h"
+#include "arch/x86_64/asm.h"
+
+#define PTE_PRESENT	(1UL << 0)
+#define PTE_WRITE	(1UL << 1)
+#define PTE_USER	(1UL << 2)
+#define PTE_PWT		(1UL << 3)
+#define PTE_PCD		(1UL << 4)
+#define PTE_ACCESSED	(1UL << 5)
+#define PTE_DIRTY	(1UL << 6)
+#define PTE_HUGE	(1UL << 7)	/* 2 MiB / 1 GiB page at PD / PDPT level */
+#define PTE_GLOBAL	(1UL << 8)
+#define PTE_NX		(1UL << 63)
+#define PTE_ADDR_MASK	0x000ffffffffff000UL
+
+#define IOREMAP_CACHED		0
+#define IOREMAP_UNCACHED	1
+
+static inline void *phys_to_virt(phys_addr_t p)
+{
+	return (void *)(p + DIRECT_MAP_BASE);
+}
+
+static inline phys_addr_t virt_to_phys(const void *v)
+{
+	unsigned long a = (unsigned long)v;
+
+	return a >= KERNEL_VMA ? a - KERNEL_VMA : a - DIRECT_MAP_BASE;
+}
+
+#define __va(p) phys_to_virt(p)
+#define __pa(v) virt_to_phys(v)
+
+extern u64 *kernel_pml4;		/* root of the kernel page tables */
+
+/* Builds the direct map and W^X image mapping and switches to them. */
+void paging_init(void);
+/* Maps [phys, phys+size) into the ioremap area; boot-time mappings are never undone. */
+void *ioremap(phys_addr_t phys, size_t size, int cache);
+/* Looks up the page-table entry for va in the kernel tables; 0 if unmapped. */
+u64 kernel_pte(unsigned long va, int *level);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * arch/x86_64/traps.c - where every interrupt and exception lands.
+ *
+ * interrupt_dispatch() is called by entry.S with the saved registers.
+ * Exceptions (vectors 0-31) the kernel does not handle become an oops;
+ * an NMI stops this CPU if another CPU is panicking; every other vector is
+ * a device or inter-processor interrupt with a registered handler.
+ * Page faults are first offered to the exception table (a kernel access to
+ * a user pointer that may fail) and later to the mm's fault handler.
+ */
+#include "arch/x86_64/desc.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/lapic.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/percpu.h"
+#include "kernel/smp.h"
+
+static const char *const exception_names[32] = {
+	"divide error (#DE)", "debug (#DB)", "NMI", "breakpoint (#BP)",
+	"overflow (#OF)", "bound range (#BR)", "invalid opcode (#UD)",
+	"device not available (#NM)", "double fault (#DF)", "coprocessor overrun",
+	"invalid TSS (#TS)", "segment not present (#NP)", "stack fault (#SS)",
+	"general protection (#GP)", "page fault (#PF)", "reserved 15",
+	"x87 FP error (#MF)", "alignment check (#AC)", "machine check (#MC)",
+	"SIMD FP error (#XM)", "virtualization (#VE)", "control protection (#CP)",
+	"reserved 22", "reserved 23", "reserved 24", "reserved 25", "reserved 26",
+	"reserved 27", "hypervisor injection (#HV)", "VMM communication (#VC)",
+	"security (#SX)", "reserved 31",
+};
+
+static irq_handler_t irq_handlers[256];
+DEFINE_PER_CPU(unsigned long, irq_count);	/* interrupts taken on this CPU */
+DEFINE_PER_CPU(int, irq_depth);			/* >0 while in an interrupt handler */
+
+const char *exception_name(int vector)
+{
+	return vector < 32 ? exception_names[vector] : "interrupt";
+}
+
+void set_irq_handler(int vector, irq_handler_t fn)
+{
+	irq_handlers[vector] = fn;
+}
+
+/* Exception table: (faulting rip, fixup rip) pairs emitted by uaccess code. */
+struct exception_table_entry { unsigned long insn, fixup; };
+extern const struct exception_table_entry __start_ex_table[], __stop_ex_table[];
+
+static bool fixup_exception(struct pt_regs *regs)
+{
+	for (const struct exception_table_entry *e = __start_ex_table; e < __stop_ex_table; e++)
+		if (e->insn == regs->rip) {
+			regs->rip = e->fixup;
+			return true;
+		}
+	return false;
+}
+
+/* Page faults: the mm's handler (weak until user space exists) gets first go. */
+__weak bool handle_page_fault(struct pt_regs *regs, unsigned long addr)
+{
+	(void)regs;
+	(void)addr;
+	return false;
+}
+
+static void do_exception(struct pt_regs *regs)
+{
+	if (regs->vector == 14 && handle_page_fault(regs, read_cr2()))
+		return;
+	if (!user_mode(regs) && fixup_exception(regs))
+		return;
+	oops(regs, exception_names[regs->vector]);
+}
+
+static void do_nmi(struct pt_regs *regs)
+{
+	if (READ_ONCE(panic_cpu) >= 0 && panic_cpu != smp_processor_id())
+		smp_stop_this_cpu(regs);
+	nmi_backtrace_handler(regs);
+}
+
+void interrupt_dispatch(struct pt_regs *regs)
+{
+	int v = regs->vector;
+
+	if (v == 2) {
+		do_nmi(regs);
+		return;
+	}
+	if (v < 32) {
+		do_exception(regs);
+		return;
+	}
+	this_cpu_inc(irq_count);
+	this_cpu_inc(irq_depth);
+	if (irq_handlers[v])
+		irq_handlers[v](regs);
+	else if (v != SPURIOUS_VECTOR)
+		pr_warn("unexpected interrupt, vector %d\n", v);
+	if (v >= IRQ_VECTOR_BASE && v != SPURIOUS_VECTOR)
+		lapic_eoi();
+	this_cpu_dec(irq_depth);
+}

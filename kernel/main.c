@@ -1,0 +1,61 @@
+/*
+ * kernel/main.c - the boot CPU's path from the first C instruction to the
+ * monitor prompt. Each step needs the ones before it; the comment on each
+ * line says why it sits where it does.
+ */
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/monitor.h"
+#include "kernel/percpu.h"
+#include "kernel/printk.h"
+#include "kernel/selftest.h"
+#include "kernel/smp.h"
+#include "kernel/time.h"
+#include "kernel/mm/memblock.h"
+#include "kernel/mm/numa.h"
+#include "arch/x86_64/acpi.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/desc.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/qemu.h"
+#include "arch/x86_64/serial.h"
+
+extern char boot_stack_bottom[], boot_stack_top[];
+void arch_cpu_setup(void);
+void pic_disable(void);
+void setup_per_cpu_areas(void);
+
+void kernel_main(u32 magic, phys_addr_t mbi)
+{
+	tsc_mark_boot();			/* time stamps count from here */
+	serial_init();				/* printk works from here */
+	set_this_cpu_kstack((unsigned long)boot_stack_bottom, (unsigned long)boot_stack_top);
+	idt_init();				/* exceptions become oopses */
+	arch_cpu_setup();			/* GDT, TSS and IST stacks (in the per-CPU template for now) */
+	pic_disable();				/* no stray legacy interrupts */
+	bootinfo_parse(magic, mbi);		/* copy GRUB's data before anything can overwrite it */
+	printk(KERN_INFO "Numbat teaching kernel, command line: %s\n", boot_cmdline);
+	cmdline_parse_boot();			/* options decide much of what follows */
+	tsc_calibrate();			/* time stamps and delays */
+	bootinfo_setup_memory();		/* memblock: RAM and what is reserved */
+	paging_init();				/* direct map, W^X image, no identity map */
+	acpi_init();				/* CPUs, nodes, distances */
+	lapic_init_bsp(acpi.lapic_addr);	/* our APIC id, needed to number the CPUs */
+	smp_prepare_cpus();			/* logical CPU numbers from the MADT */
+	numa_init();				/* node of every CPU and memory range */
+	setup_per_cpu_areas();			/* each CPU's area on its own node */
+	arch_cpu_setup();			/* reload GDT/TSS from the boot CPU's own area */
+	smp_ipi_init();
+	lapic_timer_calibrate();
+	lapic_init_this_cpu();			/* the boot CPU's tick */
+	local_irq_enable();
+	smp_boot_cpus();			/* the others, one by one */
+	numa_print_hardware();			/* the topology, numactl style */
+
+	if (selftest_requested()) {
+		int failed = selftest_run(selftest_globs());
+		qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	}
+	monitor_run();
+}

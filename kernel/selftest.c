@@ -1,0 +1,386 @@
+/*
+ * kernel/selftest.c - running self-tests and reporting them in KTAP (see
+ * selftest.h).
+ *
+ * Recovery: before a test runs, its CPU arms a recovery point (setjmp). A
+ * failed KUNIT_ASSERT, kunit_skip() or an oops on that CPU longjmps back
+ * to it, so the test ends there and the run continues. Recovery points nest
+ * (test_on_each_cpu arms one per CPU inside the test's own), and are
+ * per-CPU, so a crash on any CPU ends only that CPU's part of the test.
+ */
+#include "kernel/selftest.h"
+#include "kernel/printk.h"
+#include "kernel/percpu.h"
+#include "kernel/smp.h"
+#include "kernel/cmdline.h"
+#include "kernel/panic.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+#include "kernel/monitor.h"
+#include "arch/x86_64/cpu.h"
+
+#define MAX_LEAK_COUNTERS	32	/* counters compared around each suite */
+#define SELFTEST_GLOBS_MAX	256
+
+struct jmp_buf { unsigned long regs[9]; };
+int kernel_setjmp(struct jmp_buf *jb) __attribute__((returns_twice));
+void kernel_longjmp(struct jmp_buf *jb, int val) __noreturn;
+
+struct recovery {
+	struct jmp_buf jb;
+	struct kunit *test;
+	struct recovery *prev;
+	int irq_depth;
+};
+
+static DEFINE_PER_CPU(struct recovery *, test_recovery);
+DECLARE_PER_CPU(int, irq_depth);
+
+extern const struct selftest __start_selftests[], __stop_selftests[];
+extern const struct leak_counter __start_leak_counters[], __stop_leak_counters[];
+
+static const char *indent = "    ";	/* KTAP indent of a test inside a suite */
+static char requested_globs[SELFTEST_GLOBS_MAX];
+
+static int parse_selftest(const char *val)
+{
+	strlcpy(requested_globs, val, sizeof(requested_globs));
+	return 0;
+}
+CMDLINE_PARAM("selftest", parse_selftest,
+	      "run self-tests at boot and exit QEMU: all, or SUITE or SUITE.TEST globs separated by commas");
+
+bool selftest_requested(void) { return requested_globs[0] != 0; }
+const char *selftest_globs(void) { return requested_globs; }
+
+/* ---- failing, aborting, skipping ---- */
+
+void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...)
+{
+	char msg[KUNIT_LOG_MAX], out[KUNIT_LOG_MAX + 256];
+	int len;
+	va_list ap;
+
+	atomic_inc(&test->failures);
+	va_start(ap, fmt);
+	vscnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	len = scnprintf(out, sizeof(out), "%s# %s: EXPECTATION FAILED at %s:%d (cpu%d)\n",
+			indent, test->desc->name, file, line, smp_processor_id());
+	for (const char *l = msg; *l; ) {		/* each line as a KTAP diagnostic */
+		const char *nl = strchr(l, '\n');
+		int n = nl ? nl - l : (int)strlen(l);
+		len += scnprintf(out + len, sizeof(out) - len, "%s#   %.*s\n", indent, n, l);
+		l += n + (nl != NULL);
+	}
+	console_write(out, len);
+}
+
+void kunit_abort(struct kunit *test)
+{
+	struct recovery *rec = this_cpu_read(test_recovery);
+
+	if (!rec)
+		panic("kunit_abort outside a test (%s)", test->desc ? test->desc->name : "?");
+	kernel_longjmp(&rec->jb, 1);
+}
+
+void kunit_skip(struct kunit *test, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(test->skip_reason, sizeof(test->skip_reason), fmt, ap);
+	va_end(ap);
+	test->skipped = true;
+	kunit_abort(test);
+}
+
+void selftest_recover_from_oops(const char *what)
+{
+	struct recovery *rec = this_cpu_read(test_recovery);
+
+	if (!rec)
+		return;
+	atomic_inc(&rec->test->failures);
+	console_printf("%s# %s: crashed (%s) on cpu%d; test ended, run continues\n",
+		       indent, rec->test->desc->name, what, smp_processor_id());
+	this_cpu_write(irq_depth, rec->irq_depth);
+	kernel_longjmp(&rec->jb, 2);
+}
+
+/* Runs fn(arg) with a recovery point armed for test on this CPU. */
+static void run_protected(struct kunit *test, void (*fn)(void *), void *arg)
+{
+	struct recovery rec;
+
+	rec.test = test;
+	rec.prev = this_cpu_read(test_recovery);
+	rec.irq_depth = this_cpu_read(irq_depth);
+	if (kernel_setjmp(&rec.jb) == 0) {
+		this_cpu_write(test_recovery, &rec);
+		fn(arg);
+	}
+	this_cpu_write(test_recovery, rec.prev);
+}
+
+/* ---- all CPUs at once ---- */
+
+struct each_cpu_ctx {
+	struct kunit *test;
+	each_cpu_fn fn;
+	void *arg;
+	atomic_t arrived;
+	volatile bool go;
+	int ncpus;
+};
+
+struct each_cpu_call {
+	struct each_cpu_ctx *ctx;
+	int cpu;
+};
+
+static void each_cpu_body(void *p)
+{
+	struct each_cpu_call *c = p;
+
+	c->ctx->fn(c->ctx->test, c->cpu, c->ctx->arg);
+}
+
+static void each_cpu_worker(void *p)
+{
+	struct each_cpu_call *c = p;
+	struct each_cpu_ctx *ctx = c->ctx;
+
+	atomic_inc(&ctx->arrived);
+	while (!READ_ONCE(ctx->go))		/* start together: maximum overlap */
+		cpu_relax();
+	run_protected(ctx->test, each_cpu_body, c);
+}
+
+void test_on_each_cpu(struct kunit *test, each_cpu_fn fn, void *arg)
+{
+	struct each_cpu_ctx ctx = { .test = test, .fn = fn, .arg = arg };
+	struct each_cpu_call calls[MAX_CPUS];
+	struct cpu_work work[MAX_CPUS];
+	int cpu, self = smp_processor_id();
+
+	ctx.ncpus = num_online_cpus();
+	for_each_online_cpu(cpu) {
+		calls[cpu] = (struct each_cpu_call){ &ctx, cpu };
+		work[cpu] = (struct cpu_work){ each_cpu_worker, &calls[cpu], false };
+		if (cpu != self)
+			smp_run_on_cpu(cpu, &work[cpu]);
+	}
+	while (atomic_read(&ctx.arrived) < ctx.ncpus - 1)
+		cpu_relax();
+	atomic_inc(&ctx.arrived);
+	WRITE_ONCE(ctx.go, true);
+	run_protected(test, each_cpu_body, &calls[self]);
+	for_each_online_cpu(cpu)
+		if (cpu != self)
+			while (!READ_ONCE(work[cpu].done))
+				cpu_relax();
+}
+
+/* ---- running tests and suites ---- */
+
+static void call_test(void *p)
+{
+	struct kunit *test = p;
+
+	test->desc->fn(test);
+}
+
+/* Runs one test and prints its KTAP result line; returns 1 failed, 0 passed, -1 skipped. */
+static int run_test(const struct selftest *t, int index)
+{
+	struct kunit test = { .desc = t };
+
+	run_protected(&test, call_test, &test);
+	if (atomic_read(&test.failures)) {
+		console_printf("%snot ok %d %s\n", indent, index, t->name);
+		return 1;
+	}
+	if (test.skipped) {
+		console_printf("%sok %d %s # SKIP %s\n", indent, index, t->name, test.skip_reason);
+		return -1;
+	}
+	console_printf("%sok %d %s\n", indent, index, t->name);
+	return 0;
+}
+
+/* A glob selects a whole suite ("mem*"), or single tests ("topology.cpu*"). */
+static bool test_selected(const char *globs, const struct selftest *t)
+{
+	char full[128], glob[64];
+	const char *g = globs;
+
+	snprintf(full, sizeof(full), "%s.%s", t->suite, t->name);
+	while (*g) {
+		size_t n = strchr(g, ',') ? (size_t)(strchr(g, ',') - g) : strlen(g);
+		strlcpy(glob, g, min(n + 1, sizeof(glob)));
+		if (!strcmp(glob, "all") || glob_match(glob, t->suite) ||
+		    (strchr(glob, '.') && glob_match(glob, full)))
+			return true;
+		g += n + (g[n] == ',');
+	}
+	return false;
+}
+
+struct run_totals { int passed, failed, skipped; };
+
+static void count(struct run_totals *tot, int r)
+{
+	if (r > 0) tot->failed++;
+	else if (r < 0) tot->skipped++;
+	else tot->passed++;
+}
+
+static int leak_snapshot(long *vals)
+{
+	int n = 0;
+
+	for (const struct leak_counter *c = __start_leak_counters; c < __stop_leak_counters && n < MAX_LEAK_COUNTERS; c++)
+		vals[n++] = c->read();
+	return n;
+}
+
+/* The automatic last test of each suite: every leak counter back where it was. */
+static int leak_check(const long *before, int n, int index)
+{
+	long after[MAX_LEAK_COUNTERS];
+	int bad = 0;
+
+	leak_snapshot(after);
+	for (int i = 0; i < n; i++)
+		if (after[i] != before[i]) {
+			console_printf("%s# leak_check: %s was %ld before the suite and is %ld after\n",
+				       indent, __start_leak_counters[i].name, before[i], after[i]);
+			bad = 1;
+		}
+	console_printf("%s%sok %d leak_check\n", indent, bad ? "not " : "", index);
+	return bad;
+}
+
+static void run_suite(const struct selftest *tests, int ntests, const char *suite, const char *globs,
+		      int suite_index, struct run_totals *tot)
+{
+	long before[MAX_LEAK_COUNTERS];
+	int planned = 0, index = 0, failed = 0, nleak;
+
+	for (int i = 0; i < ntests; i++)
+		if (!strcmp(tests[i].suite, suite) && (!globs || test_selected(globs, &tests[i])))
+			planned++;
+	console_printf("%sKTAP version 1\n%s# Subtest: %s\n%s1..%d\n", indent, indent, suite, indent, planned + 1);
+	nleak = leak_snapshot(before);
+	for (int i = 0; i < ntests; i++) {
+		int r;
+		if (strcmp(tests[i].suite, suite) || (globs && !test_selected(globs, &tests[i])))
+			continue;
+		r = run_test(&tests[i], ++index);
+		count(tot, r);
+		failed += r > 0;
+	}
+	index++;
+	{
+		int r = leak_check(before, nleak, index);
+		count(tot, r);
+		failed += r;
+	}
+	console_printf("%sok %d %s\n", failed ? "not " : "", suite_index, suite);
+}
+
+/* Suite names in order of first appearance, selected by globs. */
+static int collect_suites(const struct selftest *tests, int n, const char *globs, const char **suites, int max)
+{
+	int ns = 0;
+
+	for (int i = 0; i < n; i++) {
+		bool seen = false;
+		if (globs && !test_selected(globs, &tests[i]))
+			continue;
+		for (int s = 0; s < ns; s++)
+			seen |= !strcmp(suites[s], tests[i].suite);
+		if (!seen && ns < max)
+			suites[ns++] = tests[i].suite;
+	}
+	return ns;
+}
+
+static int run_tests(const struct selftest *tests, int n, const char *globs)
+{
+	const char *suites[128];
+	struct run_totals tot = { 0 };
+	int ns = collect_suites(tests, n, globs, suites, ARRAY_SIZE(suites));
+
+	console_printf("KTAP version 1\n1..%d\n", ns);
+	for (int s = 0; s < ns; s++)
+		run_suite(tests, n, suites[s], globs, s + 1, &tot);
+	console_printf("# numbat selftest: %d passed, %d failed, %d skipped\n", tot.passed, tot.failed, tot.skipped);
+	return tot.failed;
+}
+
+int selftest_run(const char *globs)
+{
+	int n = __stop_selftests - __start_selftests;
+
+	return run_tests(__start_selftests, n, globs && *globs ? globs : "all");
+}
+
+void selftest_list(void)
+{
+	const char *suites[128];
+	int n = __stop_selftests - __start_selftests;
+	int ns = collect_suites(__start_selftests, n, NULL, suites, ARRAY_SIZE(suites));
+
+	for (int s = 0; s < ns; s++) {
+		int count = 0;
+		for (int i = 0; i < n; i++)
+			count += !strcmp(__start_selftests[i].suite, suites[s]);
+		console_printf("  %-16s %d tests\n", suites[s], count);
+	}
+}
+
+/* ---- for the framework's own tests ---- */
+
+void selftest_run_one_captured(const struct selftest *t, struct selftest_result *res, char *buf, size_t size)
+{
+	int r;
+
+	printk_capture_start(buf, size);
+	r = run_test(t, 1);
+	printk_capture_stop();
+	res->passed = r == 0;
+	res->skipped = r < 0;
+	res->failures = r > 0;
+}
+
+int selftest_run_list_captured(const struct selftest *tests, int n, char *buf, size_t size)
+{
+	int failed;
+
+	printk_capture_start(buf, size);
+	failed = run_tests(tests, n, NULL);
+	printk_capture_stop();
+	return failed;
+}
+
+static int cmd_test(int argc, char **argv)
+{
+	char globs[SELFTEST_GLOBS_MAX] = "";
+
+	if (argc == 1) {
+		console_printf("usage: test all | SUITE... | SUITE.TEST...   (globs allowed)\nsuites:\n");
+		selftest_list();
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (i > 1)
+			strlcat(globs, ",", sizeof(globs));
+		strlcat(globs, argv[i], sizeof(globs));
+	}
+	selftest_run(globs);
+	return 0;
+}
+MONITOR_CMD(test, "[SUITE...]", "run self-tests (KTAP output); no argument lists the suites", cmd_test);

@@ -1,0 +1,51 @@
+/*
+ * kernel/sync/spinlock.h - ticket spinlocks.
+ *
+ * A ticket lock hands the lock out in arrival order (no CPU starves): a CPU
+ * takes a ticket with one atomic increment of `next` and spins until `owner`
+ * reaches it; unlock increments `owner`. The owner CPU is recorded so that
+ * recursion (taking a lock this CPU already holds) is caught at once instead
+ * of deadlocking silently.
+ *
+ * Use spin_lock_irqsave() for any lock that an interrupt handler also takes:
+ * otherwise the handler can spin forever on a lock its own CPU holds.
+ */
+#ifndef KERNEL_SYNC_SPINLOCK_H
+#define KERNEL_SYNC_SPINLOCK_H
+
+#include "kernel/compiler.h"
+#include "arch/x86_64/cpu.h"
+
+typedef struct spinlock {
+	u16 owner;		/* ticket now being served */
+	u16 next;		/* next ticket to hand out */
+	s16 owner_cpu;		/* -1 when free */
+	const char *name;
+} spinlock_t;
+
+#define SPINLOCK_INIT(n)	{ .owner = 0, .next = 0, .owner_cpu = -1, .name = (n) }
+#define DEFINE_SPINLOCK(x)	spinlock_t x = SPINLOCK_INIT(#x)
+
+void spin_lock_init(spinlock_t *lock, const char *name);
+void spin_lock(spinlock_t *lock);
+bool spin_trylock(spinlock_t *lock);
+void spin_unlock(spinlock_t *lock);
+bool spin_is_locked(spinlock_t *lock);
+
+static inline unsigned long spin_lock_irqsave(spinlock_t *lock)
+{
+	unsigned long flags = local_irq_save();
+	spin_lock(lock);
+	return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+{
+	spin_unlock(lock);
+	local_irq_restore(flags);
+}
+
+static inline void spin_lock_irq(spinlock_t *lock) { local_irq_disable(); spin_lock(lock); }
+static inline void spin_unlock_irq(spinlock_t *lock) { spin_unlock(lock); local_irq_enable(); }
+
+#endif

@@ -1,0 +1,345 @@
+"""Self-check of the host harness: the KTAP parser and judge in tests/run,
+and the topology/QEMU/GRUB helpers in scripts/numbat_boot.py.
+
+    python3 -m unittest discover -s tests -p 'test_runner.py'
+    python3 tests/test_runner.py
+
+Standard library only; boots nothing.
+"""
+
+import importlib.machinery
+import importlib.util
+import os
+import sys
+import textwrap
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _load_runner():
+    loader = importlib.machinery.SourceFileLoader("numbat_tests_run", os.path.join(HERE, "run"))
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+run = _load_runner()
+nb = run.nb
+
+
+def log(text):
+    return textwrap.dedent(text).lstrip("\n")
+
+
+PASS_LOG = log("""
+    \x1b[H\x1b[J\x1b[1;1H  Booting `numbat'\r
+    [    0.000000] Numbat booting on 4 CPUs\r
+    KTAP version 1\r
+    1..2\r
+        KTAP version 1\r
+        # Subtest: topology\r
+        1..3\r
+        ok 1 nodes_match\r
+    [    0.120000] a kernel log line in the middle\r
+        ok 2 cpus_match\r
+        ok 3 dist_match\r
+    ok 1 topology\r
+        KTAP version 1\r
+        # Subtest: percpu\r
+        1..2\r
+        ok 1 this_cpu_inc\r
+        ok 2 alloc_percpu # SKIP needs 2 nodes\r
+    ok 2 percpu\r
+    # numbat: 4 passed, 0 failed, 1 skipped\r
+""")
+
+FAIL_LOG = log("""
+    KTAP version 1
+    1..2
+        KTAP version 1
+        # Subtest: topology
+        1..3
+        ok 1 nodes_match
+        # cpus_match: node 1: expected 2-3, found 2
+        # at tests/kernel/topology.c:42
+        not ok 2 cpus_match
+        ok 3 dist_match
+    not ok 1 topology
+        KTAP version 1
+        # Subtest: vma
+        1..1
+        ok 1 find_vma
+    ok 2 vma
+""")
+
+TRUNCATED_LOG = log("""
+    KTAP version 1
+    1..3
+        KTAP version 1
+        # Subtest: slab
+        1..2
+        ok 1 alloc_free
+    ok 1 slab
+        KTAP version 1
+        # Subtest: mempolicy
+        1..4
+        ok 1 interleave
+    [    2.000000] BUG: unable to handle page fault for address 0xdead
+    [    2.000001] RIP: mpol_rebind+0x12/0x40
+""")
+
+DEEP_LOG = log("""
+    KTAP version 1
+    1..1
+        KTAP version 1
+        # Subtest: user
+        1..2
+            KTAP version 1
+            # Subtest: mmap
+            1..2
+            ok 1 anon
+            not ok 2 file
+        not ok 1 mmap
+        ok 2 fork
+    not ok 1 user
+""")
+
+
+class ParserTest(unittest.TestCase):
+    def rows(self, text):
+        return {name: (c.passed, c.failed, c.skipped) for name, c in
+                run.count_report(run.parse_ktap(text))}
+
+    def test_pass_with_noise_and_skip(self):
+        self.assertEqual(self.rows(PASS_LOG), {"topology": (3, 0, 0), "percpu": (1, 0, 1)})
+
+    def test_fail_keeps_diagnostics(self):
+        rows = run.count_report(run.parse_ktap(FAIL_LOG))
+        self.assertEqual({n: (c.passed, c.failed) for n, c in rows},
+                         {"topology": (2, 1), "vma": (1, 0)})
+        failures = [f for _, c in rows for f in c.failures]
+        self.assertEqual(len(failures), 1)
+        path, diag, why = failures[0]
+        self.assertEqual(path, "topology/cpus_match")
+        self.assertEqual(diag, ["# cpus_match: node 1: expected 2-3, found 2",
+                                "# at tests/kernel/topology.c:42"])
+
+    def test_truncated_suite_counts_missing_tests(self):
+        rows = self.rows(TRUNCATED_LOG)
+        # mempolicy planned 4, reported 1; slab planned 2, reported 1; the
+        # third top-level suite never started.
+        self.assertEqual(rows["mempolicy"], (1, 3, 0))
+        self.assertEqual(rows["slab"], (1, 1, 0))
+        self.assertEqual(rows["(not run)"], (0, 1, 0))
+
+    def test_deeper_nesting_counts_leaves(self):
+        rows = run.count_report(run.parse_ktap(DEEP_LOG))
+        self.assertEqual([(n, c.passed, c.failed) for n, c in rows], [("user", 2, 1)])
+        self.assertEqual([f[0] for f in rows[0][1].failures], ["user/mmap/file"])
+
+    def test_no_ktap(self):
+        r = run.parse_ktap("[    0.0] booting\n[    0.1] panic: no memory\n")
+        self.assertFalse(r.seen_ktap)
+        self.assertEqual(run.count_report(r), [])
+
+    def test_suite_not_ok_without_failing_leaf(self):
+        text = log("""
+            KTAP version 1
+            1..1
+                KTAP version 1
+                # Subtest: mm
+                1..1
+                ok 1 a
+            # leak check: 3 pages lost
+            not ok 1 mm
+        """)
+        rows = run.count_report(run.parse_ktap(text))
+        self.assertEqual((rows[0][1].passed, rows[0][1].failed), (1, 1))
+        self.assertIn("# leak check: 3 pages lost", rows[0][1].failures[0][1])
+
+    def test_skipped_suite_and_todo(self):
+        text = log("""
+            KTAP version 1
+            1..2
+            ok 1 kvm_only # SKIP needs kvm
+                KTAP version 1
+                # Subtest: s
+                1..2
+                not ok 1 known_bug # TODO fix later
+                ok 2 b # skip lower case
+            ok 2 s
+        """)
+        self.assertEqual(self.rows(text), {"kvm_only": (0, 0, 1), "s": (0, 0, 2)})
+
+    def test_subtest_without_version_line_and_dash_names(self):
+        text = log("""
+            KTAP version 1
+            1..1
+                # Subtest: rcu
+                1..2
+                ok 1 - grace_period
+                ok 2 - call_rcu
+            ok 1 - rcu
+        """)
+        self.assertEqual(self.rows(text), {"rcu": (2, 0, 0)})
+
+    def test_subtest_line_before_version_line(self):
+        text = log("""
+            KTAP version 1
+            1..1
+                # Subtest: rcu
+                KTAP version 1
+                1..1
+                ok 1 gp
+            ok 1 rcu
+        """)
+        self.assertEqual(self.rows(text), {"rcu": (1, 0, 0)})
+
+    def test_sibling_starts_before_result_line(self):
+        text = log("""
+            KTAP version 1
+            1..2
+                KTAP version 1
+                # Subtest: a
+                1..2
+                ok 1 x
+                KTAP version 1
+                # Subtest: b
+                1..1
+                ok 1 y
+            ok 2 b
+        """)
+        rows = self.rows(text)
+        self.assertEqual(rows["a"], (1, 1, 0))
+        self.assertEqual(rows["b"], (1, 0, 0))
+
+
+class JudgeTest(unittest.TestCase):
+    def judge(self, status, text, timed_out=False):
+        entry = run.MatrixEntry("t", nb.Topology(1, 256), "", 5, None)
+        out = run.Outcome(entry)
+        out.status, out.timed_out = status, timed_out
+        run.judge(out, text)
+        return out
+
+    def test_all_passed(self):
+        out = self.judge(nb.EXIT_ALL_PASSED, PASS_LOG)
+        self.assertIsNone(out.crash)
+        self.assertEqual(out.total().summary(), "4 passed, 0 failed, 1 skipped")
+
+    def test_some_failed(self):
+        out = self.judge(nb.EXIT_SOME_FAILED, FAIL_LOG)
+        self.assertIsNone(out.crash)
+        self.assertEqual(out.total().summary(), "3 passed, 1 failed")
+
+    def test_panic_keeps_partial_results_and_tail(self):
+        out = self.judge(nb.EXIT_PANIC, TRUNCATED_LOG)
+        self.assertIn("panic", out.crash)
+        self.assertEqual(out.total().summary(), "2 passed, 5 failed")
+        self.assertTrue(out.tail[-1].startswith("[    2.000001] RIP"))
+
+    def test_crash_without_results_is_one_failure(self):
+        out = self.judge(0, "[    0.0] triple fault ahead\n")
+        self.assertIn("exit status 0", out.crash)
+        self.assertEqual(out.total().summary(), "0 passed, 1 failed")
+
+    def test_timeout_after_all_passed_still_fails(self):
+        out = self.judge(-9, PASS_LOG, timed_out=True)
+        self.assertIn("timed out", out.crash)
+        self.assertEqual(out.total().failed, 1)
+
+    def test_pass_status_without_ktap_is_a_crash(self):
+        out = self.judge(nb.EXIT_ALL_PASSED, "no tests here\n")
+        self.assertIsNotNone(out.crash)
+        self.assertEqual(out.total().failed, 1)
+
+    def test_failed_status_without_failures_is_a_failure(self):
+        out = self.judge(nb.EXIT_SOME_FAILED, PASS_LOG)
+        self.assertIsNone(out.crash)
+        self.assertEqual(out.total().failed, 1)
+
+
+class BootHelpersTest(unittest.TestCase):
+    def test_cpulist(self):
+        self.assertEqual(nb.parse_cpulist("0,2-3"), [0, 2, 3])
+        self.assertEqual(nb.parse_cpulist("-"), [])
+        self.assertEqual(nb.format_cpulist([0, 2, 3, 5]), "0,2-3,5")
+        self.assertRaises(nb.BootError, nb.parse_cpulist, "3-1")
+
+    def test_numa_args_memless_and_cpuless(self):
+        topo = nb.make_topology(None, None, "512:0,2-3 0:1 256:-", "10,20,30/20,10,20/30,20,10")
+        self.assertEqual(topo.smp, 4)
+        self.assertEqual(topo.total_mem_mb(), 768)
+        args = topo.numa_args()
+        self.assertEqual(args[:8], [
+            "-object", "memory-backend-ram,id=m0,size=512M",
+            "-numa", "node,nodeid=0,cpus=0,cpus=2-3,memdev=m0",
+            "-numa", "node,nodeid=1,cpus=1",
+            "-object", "memory-backend-ram,id=m2,size=256M"])
+        self.assertEqual(args[8:10], ["-numa", "node,nodeid=2,memdev=m2"])
+        self.assertIn("dist,src=2,dst=0,val=30", args)
+        self.assertEqual(sum(1 for a in args if a.startswith("dist,")), 6)
+
+    def test_default_and_even_split(self):
+        topo = nb.make_topology()
+        self.assertEqual((topo.smp, topo.total_mem_mb()), (4, 1024))
+        self.assertEqual(topo.nodes, [nb.Node(512, [0, 1]), nb.Node(512, [2, 3])])
+        self.assertEqual(nb.make_topology(3, 1000, "2").nodes,
+                         [nb.Node(500, [0, 1]), nb.Node(500, [2])])
+
+    def test_topology_errors(self):
+        for args in [(None, None, "512:0-1 512:1"),       # cpu twice
+                     (4, None, "512:0-1"),                # cpus 2-3 in no node
+                     (None, None, "0:0 0:1"),             # no memory at all
+                     (None, None, "512:0 0:-"),           # invisible node
+                     (None, None, "512:0 512:1", "10,20/20"),
+                     (None, None, "512:0 512:1", "10,5/20,10"),
+                     (None, None, "512:0 512:1", "11,20/20,10")]:
+            with self.assertRaises(nb.BootError, msg=repr(args)):
+                nb.make_topology(*args)
+
+    def test_expect_args(self):
+        uni = nb.make_topology(1, 256, "none")
+        self.assertEqual(uni.numa_args(), [])
+        self.assertEqual(uni.expect_args(), ["expect.ncpus=1", "expect.nodes=1", "expect.cpus=0",
+                                             "expect.mem=256", "expect.dist=10"])
+        n4 = nb.make_topology(None, None, "256:0-1 512:2-3 256:4-5 384:-")
+        self.assertIn("expect.cpus=0-1/2-3/4-5/-", n4.expect_args())
+        self.assertIn("expect.dist=10,20,20,20/20,10,20,20/20,20,10,20/20,20,20,10",
+                      n4.expect_args())
+
+    def test_cmdline_and_modules(self):
+        self.assertEqual(nb.check_cmdline(" a=1   selftest=mm*,top?\t"), "a=1 selftest=mm*,top?")
+        for bad in ["a;b", "a='x'", "$x", "{", "a\\b", "a#b"]:
+            self.assertRaises(nb.BootError, nb.check_cmdline, bad)
+        self.assertEqual(nb.parse_module("user/init.elf"), ("user/init.elf", "init.elf"))
+        self.assertEqual(nb.parse_module("build/user/init:init"), ("build/user/init", "init"))
+        cfg = nb.grub_cfg("a=1", ["script", "init"])
+        self.assertIn("  multiboot2 /boot/numbat.elf a=1\n", cfg)
+        self.assertIn("  module2 /boot/mod/script script\n", cfg)
+
+    def test_qemu_command(self):
+        topo = nb.make_topology(2, 256, "none")
+        cmd = nb.qemu_command("/tmp/a,b.iso", topo, serial="file:/tmp/s.log", accel="kvm",
+                              gdb=True, qemuflags="-d int -D '/tmp/q log'")
+        self.assertEqual(cmd[:7], ["qemu-system-x86_64", "-machine", "q35", "-accel", "kvm",
+                                   "-cpu", "host"])
+        self.assertIn("/tmp/a,,b.iso", cmd)
+        self.assertEqual(cmd[-6:], ["-s", "-S", "-d", "int", "-D", "/tmp/q log"])
+
+
+class MatrixTest(unittest.TestCase):
+    def test_repository_matrix_loads(self):
+        entries = {e.name: e for e in run.load_matrix(os.path.join(HERE, "matrix"))}
+        for name in ("uni", "n2", "n2-unequal", "n4-memonly"):
+            self.assertIn(name, entries)
+        self.assertEqual(entries["uni"].topology.numa_args(), [])
+        self.assertEqual(entries["n4-memonly"].topology.smp, 6)
+        for e in entries.values():
+            self.assertLessEqual(e.topology.total_mem_mb(), 1536, e.name)
+
+
+if __name__ == "__main__":
+    unittest.main()
