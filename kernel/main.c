@@ -10,6 +10,7 @@
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
+#include "kernel/sched/sched.h"
 #include "kernel/time.h"
 #include "kernel/mm/memblock.h"
 #include "kernel/mm/numa.h"
@@ -25,6 +26,17 @@ extern char boot_stack_bottom[], boot_stack_top[];
 void arch_cpu_setup(void);
 void pic_disable(void);
 void setup_per_cpu_areas(void);
+
+/* The first kernel thread: self-tests (then exit QEMU), or the monitor. */
+static int init_main(void *unused)
+{
+	(void)unused;
+	if (selftest_requested()) {
+		int failed = selftest_run(selftest_globs());
+		qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	}
+	monitor_run();
+}
 
 void kernel_main(u32 magic, phys_addr_t mbi)
 {
@@ -46,16 +58,14 @@ void kernel_main(u32 magic, phys_addr_t mbi)
 	numa_init();				/* node of every CPU and memory range */
 	setup_per_cpu_areas();			/* each CPU's area on its own node */
 	arch_cpu_setup();			/* reload GDT/TSS from the boot CPU's own area */
+	sched_init();				/* this context becomes the boot CPU's idle task */
 	smp_ipi_init();
 	lapic_timer_calibrate();
 	lapic_init_this_cpu();			/* the boot CPU's tick */
 	local_irq_enable();
 	smp_boot_cpus();			/* the others, one by one */
 	numa_print_hardware();			/* the topology, numactl style */
-
-	if (selftest_requested()) {
-		int failed = selftest_run(selftest_globs());
-		qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
-	}
-	monitor_run();
+	if (!kthread_run(init_main, NULL, "init"))	/* tests or the monitor, in a task that may sleep */
+		panic("cannot create the init task");
+	cpu_idle();				/* the boot context is now CPU 0's idle task */
 }

@@ -8,8 +8,8 @@
  * After each edit the line is redrawn with a carriage return and an
  * erase-to-end-of-line, the simplest redraw that works on any terminal.
  *
- * Input: the monitor runs on the boot CPU and polls the UART; between
- * characters it halts, and the periodic timer (HZ) wakes it, so an idle
+ * Input: the monitor runs in the init task and polls the UART every
+ * MONITOR_POLL_MS; between polls it sleeps and its CPU idles, so an idle
  * monitor costs no CPU time. QEMU holds input back while the UART's FIFO
  * is full, so a pasted script loses nothing.
  */
@@ -20,6 +20,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "arch/x86_64/cpu.h"
+#include "kernel/sched/sched.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/serial.h"
 
@@ -42,7 +43,7 @@ static int getc_wait(void)
 	int c;
 
 	while ((c = serial_getc_nowait()) < 0)
-		safe_halt();
+		msleep(MONITOR_POLL_MS);	/* the CPU idles meanwhile */
 	return c;
 }
 

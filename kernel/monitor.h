@@ -16,6 +16,7 @@
 #define MONITOR_MAX_ARGS	16
 #define MONITOR_HISTORY		16	/* lines kept for the up arrow */
 #define MONITOR_PROMPT		"numbat> "
+#define MONITOR_POLL_MS		10	/* how often the monitor looks for input */
 
 struct monitor_cmd {
 	const char *name;

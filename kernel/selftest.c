@@ -12,6 +12,9 @@
 #include "kernel/printk.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sync/lockdep.h"
+#include "kernel/mm/numa.h"
 #include "kernel/cmdline.h"
 #include "kernel/panic.h"
 #include "kernel/lib/string.h"
@@ -30,11 +33,13 @@ struct recovery {
 	struct jmp_buf jb;
 	struct kunit *test;
 	struct recovery *prev;
-	int irq_depth;
+	int irq_depth;			/* per-CPU state an oops may leave behind */
+	int spin_depth;
+	int lockdep_depth;
 };
 
-static DEFINE_PER_CPU(struct recovery *, test_recovery);
 DECLARE_PER_CPU(int, irq_depth);
+DECLARE_PER_CPU(int, spin_depth);
 
 extern const struct selftest __start_selftests[], __stop_selftests[];
 extern const struct leak_counter __start_leak_counters[], __stop_leak_counters[];
@@ -78,7 +83,7 @@ void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt,
 
 void kunit_abort(struct kunit *test)
 {
-	struct recovery *rec = this_cpu_read(test_recovery);
+	struct recovery *rec = current->test_recovery;
 
 	if (!rec)
 		panic("kunit_abort outside a test (%s)", test->desc ? test->desc->name : "?");
@@ -98,7 +103,7 @@ void kunit_skip(struct kunit *test, const char *fmt, ...)
 
 void selftest_recover_from_oops(const char *what)
 {
-	struct recovery *rec = this_cpu_read(test_recovery);
+	struct recovery *rec = current ? current->test_recovery : NULL;
 
 	if (!rec)
 		return;
@@ -106,6 +111,8 @@ void selftest_recover_from_oops(const char *what)
 	console_printf("%s# %s: crashed (%s) on cpu%d; test ended, run continues\n",
 		       indent, rec->test->desc->name, what, smp_processor_id());
 	this_cpu_write(irq_depth, rec->irq_depth);
+	this_cpu_write(spin_depth, rec->spin_depth);
+	lockdep_cpu_restore(rec->lockdep_depth);	/* forget spinlocks the crash left held */
 	kernel_longjmp(&rec->jb, 2);
 }
 
@@ -115,23 +122,30 @@ static void run_protected(struct kunit *test, void (*fn)(void *), void *arg)
 	struct recovery rec;
 
 	rec.test = test;
-	rec.prev = this_cpu_read(test_recovery);
+	rec.prev = current->test_recovery;
 	rec.irq_depth = this_cpu_read(irq_depth);
+	rec.spin_depth = this_cpu_read(spin_depth);
+	rec.lockdep_depth = lockdep_cpu_depth();
 	if (kernel_setjmp(&rec.jb) == 0) {
-		this_cpu_write(test_recovery, &rec);
+		current->test_recovery = &rec;
 		fn(arg);
 	}
-	this_cpu_write(test_recovery, rec.prev);
+	current->test_recovery = rec.prev;
 }
 
 /* ---- all CPUs at once ---- */
 
+/*
+ * One kernel thread per online CPU, bound to it. The threads meet at a
+ * start line (each spins until all have arrived, one per CPU, so the
+ * spinning never keeps a waiting thread off its CPU), run fn together,
+ * and exit; the caller sleeps until every one has exited.
+ */
 struct each_cpu_ctx {
 	struct kunit *test;
 	each_cpu_fn fn;
 	void *arg;
 	atomic_t arrived;
-	volatile bool go;
 	int ncpus;
 };
 
@@ -147,40 +161,38 @@ static void each_cpu_body(void *p)
 	c->ctx->fn(c->ctx->test, c->cpu, c->ctx->arg);
 }
 
-static void each_cpu_worker(void *p)
+static int each_cpu_thread(void *p)
 {
 	struct each_cpu_call *c = p;
 	struct each_cpu_ctx *ctx = c->ctx;
 
 	atomic_inc(&ctx->arrived);
-	while (!READ_ONCE(ctx->go))		/* start together: maximum overlap */
+	while (atomic_read(&ctx->arrived) < ctx->ncpus)	/* start together: maximum overlap */
 		cpu_relax();
 	run_protected(ctx->test, each_cpu_body, c);
+	return 0;
 }
 
 void test_on_each_cpu(struct kunit *test, each_cpu_fn fn, void *arg)
 {
 	struct each_cpu_ctx ctx = { .test = test, .fn = fn, .arg = arg };
 	struct each_cpu_call calls[MAX_CPUS];
-	struct cpu_work work[MAX_CPUS];
-	int cpu, self = smp_processor_id();
+	struct task *threads[MAX_CPUS];
+	int cpu;
 
 	ctx.ncpus = num_online_cpus();
 	for_each_online_cpu(cpu) {
 		calls[cpu] = (struct each_cpu_call){ &ctx, cpu };
-		work[cpu] = (struct cpu_work){ each_cpu_worker, &calls[cpu], false };
-		if (cpu != self)
-			smp_run_on_cpu(cpu, &work[cpu]);
+		threads[cpu] = kthread_create_on_node(each_cpu_thread, &calls[cpu], cpu_to_node(cpu),
+						      "test/%d", cpu);
+		if (!threads[cpu])
+			panic("test_on_each_cpu: cannot create a thread for cpu%d", cpu);
+		kthread_bind(threads[cpu], cpu);
 	}
-	while (atomic_read(&ctx.arrived) < ctx.ncpus - 1)
-		cpu_relax();
-	atomic_inc(&ctx.arrived);
-	WRITE_ONCE(ctx.go, true);
-	run_protected(test, each_cpu_body, &calls[self]);
 	for_each_online_cpu(cpu)
-		if (cpu != self)
-			while (!READ_ONCE(work[cpu].done))
-				cpu_relax();
+		wake_up_process(threads[cpu]);
+	for_each_online_cpu(cpu)
+		kthread_stop(threads[cpu]);	/* waits for it to finish */
 }
 
 /* ---- running tests and suites ---- */

@@ -43,14 +43,18 @@ void on_each_cpu(smp_call_func_t fn, void *arg, bool wait);
 void send_reschedule_ipi(int cpu);
 DECLARE_PER_CPU(unsigned long, ipi_calls);	/* call-function requests served */
 
-/* Idle-loop work: fn(arg) runs on cpu with interrupts on; the caller polls done. */
+/*
+ * Idle-loop work: fn(arg) runs in cpu's idle task with interrupts on,
+ * when the CPU has nothing else to run; the caller polls done. fn must not
+ * sleep (the idle task never sleeps). For work that sleeps, use a kernel
+ * thread bound to the CPU (kthread_bind).
+ */
 struct cpu_work {
 	smp_call_func_t fn;
 	void *arg;
 	volatile bool done;
 };
 int smp_run_on_cpu(int cpu, struct cpu_work *w);
-void cpu_idle_loop(void) __attribute__((noreturn));
 
 /* Panic support: stop the others by NMI; backtrace of another CPU by NMI. */
 void smp_stop_other_cpus(void);

@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/panic.h"
+#include "kernel/sched/sched.h"
 
 #define APIC_ID		0x020
 #define APIC_EOI	0x0b0
@@ -101,11 +102,7 @@ static void timer_interrupt(struct pt_regs *regs)
 	this_cpu_inc(timer_ticks);
 	if (smp_processor_id() == 0)
 		jiffies++;
-	timer_tick();
-}
-
-__weak void timer_tick(void)
-{
+	sched_tick();
 }
 
 void lapic_init_bsp(phys_addr_t mmio_phys)

@@ -31,7 +31,4 @@ unsigned long lapic_timer_count(void);		/* initial count per tick */
 DECLARE_PER_CPU(unsigned long, timer_ticks);	/* ticks taken on this CPU */
 extern volatile unsigned long jiffies;		/* ticks of CPU 0 since boot */
 
-/* Called from the timer interrupt; the scheduler hooks in here later. */
-void timer_tick(void);
-
 #endif

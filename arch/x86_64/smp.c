@@ -26,6 +26,8 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/paging.h"
 #include "kernel/monitor.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sched/rq.h"
 
 u32 cpu_apic_id[MAX_CPUS];
 int nr_cpu_ids = 1;
@@ -156,10 +158,11 @@ static void ap_start(void)
 	set_this_cpu_kstack(stack_top - KSTACK_SIZE, stack_top);
 	arch_cpu_setup();
 	lapic_init_this_cpu();
+	sched_init_ap(cpu, stack_top - KSTACK_SIZE, stack_top);	/* this context: cpu's idle task */
 	cpumask_set_cpu_atomic(cpu, &cpu_online_mask);
 	smp_store_release(&per_cpu(cpu_state, cpu), CPU_ONLINE);
 	local_irq_enable();
-	cpu_idle_loop();
+	cpu_idle();
 }
 
 /* ---- call function IPIs ---- */
@@ -290,7 +293,7 @@ void smp_init_this_cpu_state(int cpu)
 {
 	struct call_queue *q = &per_cpu(call_queue, cpu);
 
-	spin_lock_init(&q->lock, "call_queue");
+	spin_lock_init_rank(&q->lock, "call_queue.lock", LOCK_RANK_CALL_QUEUE);
 	q->head = NULL;
 	q->tail = &q->head;
 }
@@ -321,26 +324,20 @@ int smp_run_on_cpu(int cpu, struct cpu_work *w)
 	return 0;
 }
 
-void __weak cpu_idle_hook(void)
+/* Called by the idle task: runs the work handed to this CPU, if any. */
+void run_idle_work(void)
 {
+	struct cpu_work *w = xchg(this_cpu_ptr(&idle_work), NULL);
+
+	if (w) {
+		w->fn(w->arg);
+		smp_store_release(&w->done, true);
+	}
 }
 
-void cpu_idle_loop(void)
+bool idle_work_pending(void)
 {
-	for (;;) {
-		struct cpu_work *w;
-
-		local_irq_disable();
-		w = xchg(this_cpu_ptr(&idle_work), NULL);
-		if (w) {
-			local_irq_enable();
-			w->fn(w->arg);
-			smp_store_release(&w->done, true);
-			continue;
-		}
-		cpu_idle_hook();
-		safe_halt();		/* sti; hlt: a wakeup IPI cannot be missed */
-	}
+	return READ_ONCE(*this_cpu_ptr(&idle_work)) != NULL;
 }
 
 /* ---- stopping and backtraces by NMI ---- */

@@ -1,0 +1,220 @@
+/*
+ * kernel/sched/kthread.c - creating, running, stopping and freeing tasks;
+ * kernel threads.
+ *
+ * A new task's stack is laid out as if the task had called switch_to()
+ * from ret_from_kthread (arch/x86_64/switch.S): six saved registers (r12
+ * holding the task itself) and ret_from_kthread as the return address.
+ * The first schedule() onto it "returns" there, which finishes the switch
+ * and calls kthread_entry(): the thread function, then do_exit().
+ *
+ * Lock order: tasklist_lock is taken alone, or before scheduler locks.
+ */
+#include "kernel/sched/rq.h"
+#include "kernel/sync/wait.h"
+#include "kernel/sync/lockdep.h"
+#include "kernel/selftest.h"
+#include "kernel/monitor.h"
+#include "kernel/printk.h"
+#include "kernel/panic.h"
+#include "kernel/mm/kstack.h"
+#include "kernel/mm/slab.h"
+#include "kernel/mm/numa.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+
+LIST_HEAD(task_list);
+DEFINE_SPINLOCK_RANK(tasklist_lock, LOCK_RANK_TASKLIST);
+atomic_t nr_tasks;
+static atomic_t next_pid = ATOMIC_INIT(1);
+
+extern char ret_from_kthread[];
+
+void task_list_add(struct task *p)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	list_add_tail(&p->tasks, &task_list);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	atomic_inc(&nr_tasks);
+}
+
+static void task_list_del(struct task *p)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	list_del(&p->tasks);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	atomic_dec(&nr_tasks);
+}
+
+/* The initial stack: what switch_to() pops, then where it "returns". */
+static void prepare_stack(struct task *p)
+{
+	unsigned long *sp = p->stack_top;
+
+	*--sp = (unsigned long)ret_from_kthread;
+	*--sp = 0;			/* rbp: ends backtraces */
+	*--sp = 0;			/* rbx */
+	*--sp = (unsigned long)p;	/* r12: ret_from_kthread passes it on */
+	*--sp = 0;			/* r13 */
+	*--sp = 0;			/* r14 */
+	*--sp = 0;			/* r15 */
+	p->saved_rsp = (unsigned long)sp;
+}
+
+static struct task *task_create(int (*fn)(void *), void *data, int node, const char *fmt, va_list ap)
+{
+	struct task *p = kmalloc_node(sizeof(*p), GFP_KERNEL | __GFP_ZERO, node);
+
+	if (!p)
+		return NULL;
+	p->stack_top = kstack_alloc(node);
+	if (!p->stack_top) {
+		kfree(p);
+		return NULL;
+	}
+	p->stack_bottom = (char *)p->stack_top - KSTACK_SIZE;
+	vscnprintf(p->comm, sizeof(p->comm), fmt, ap);
+	p->pid = atomic_inc_return(&next_pid);
+	p->state = TASK_NEW;
+	p->flags = PF_KTHREAD;
+	p->threadfn = fn;
+	p->data = data;
+	p->cpu = smp_processor_id();
+	p->cpus_allowed = cpu_online_mask;
+	p->time_slice = SCHED_TIMESLICE_TICKS;
+	spin_lock_init_rank(&p->pi_lock, "task.pi_lock", LOCK_RANK_PI_LOCK);
+	INIT_LIST_HEAD(&p->run_list);
+	init_completion(&p->exited);
+	atomic_set(&p->usage, 2);	/* its own, and the creator's */
+	prepare_stack(p);
+	task_list_add(p);
+	return p;
+}
+
+struct task *kthread_create_on_node(int (*fn)(void *), void *data, int node, const char *fmt, ...)
+{
+	struct task *p;
+	va_list ap;
+
+	va_start(ap, fmt);
+	p = task_create(fn, data, node, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+struct task *kthread_create(int (*fn)(void *), void *data, const char *fmt, ...)
+{
+	struct task *p;
+	va_list ap;
+
+	va_start(ap, fmt);
+	p = task_create(fn, data, numa_node_id(), fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+struct task *kthread_run(int (*fn)(void *), void *data, const char *fmt, ...)
+{
+	struct task *p;
+	va_list ap;
+
+	va_start(ap, fmt);
+	p = task_create(fn, data, numa_node_id(), fmt, ap);
+	va_end(ap);
+	if (p)
+		wake_up_process(p);
+	return p;
+}
+
+/* Before the first wakeup: p will only ever run on cpu. */
+void kthread_bind(struct task *p, int cpu)
+{
+	BUG_ON(p->state != TASK_NEW);
+	cpumask_clear(&p->cpus_allowed);
+	cpumask_set_cpu(cpu, &p->cpus_allowed);
+	p->cpu = cpu;
+}
+
+bool kthread_should_stop(void)
+{
+	return READ_ONCE(current->should_stop);
+}
+
+int kthread_stop(struct task *p)
+{
+	int ret;
+
+	WRITE_ONCE(p->should_stop, true);
+	wake_up_process(p);
+	wait_for_completion(&p->exited);
+	ret = p->exit_code;
+	put_task_struct(p);		/* the creator's reference */
+	return ret;
+}
+
+void do_exit(int code)
+{
+	struct task *p = current;
+
+	BUG_ON(is_idle_task(p));
+	p->flags |= PF_EXITING;
+	p->exit_code = code;
+	complete_all(&p->exited);
+	/* dead: the next task's finish_task_switch drops our own reference */
+	set_current_state(TASK_DEAD);
+	schedule();
+	BUG();
+}
+
+void kthread_entry(struct task *p)
+{
+	do_exit(p->threadfn(p->data));
+}
+
+void put_task_struct(struct task *p)
+{
+	if (!atomic_dec_and_test(&p->usage))
+		return;
+	BUG_ON(p->state != TASK_DEAD || p->on_cpu || is_idle_task(p));
+	task_list_del(p);
+	kstack_free(p->stack_top);
+	kfree(p);
+}
+
+static long count_tasks(void)
+{
+	return atomic_read(&nr_tasks);
+}
+LEAK_COUNTER("tasks", count_tasks);
+
+static const char *state_name(const struct task *p)
+{
+	switch (p->state) {
+	case TASK_RUNNING: return p->on_cpu ? "running" : "runnable";
+	case TASK_INTERRUPTIBLE: return "sleeping";
+	case TASK_UNINTERRUPTIBLE: return "blocked";
+	case TASK_DEAD: return "dead";
+	case TASK_NEW: return "new";
+	}
+	return "?";
+}
+
+static int cmd_ps(int argc, char **argv)
+{
+	unsigned long flags;
+	struct task *p;
+
+	(void)argc;
+	(void)argv;
+	console_printf("  pid  cpu  state     switches  migrations  run-ms  name\n");
+	flags = spin_lock_irqsave(&tasklist_lock);
+	list_for_each_entry(p, &task_list, tasks)
+		console_printf("%5d  %3d  %-8s  %8lu  %10lu  %6lu  %s\n", p->pid, p->cpu, state_name(p),
+			       p->nvcsw + p->nivcsw, p->nr_migrations,
+			       (unsigned long)(p->sum_exec_ns / 1000000), p->comm);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return 0;
+}
+MONITOR_CMD(ps, "", "tasks: pid, CPU, state, context switches, migrations, name", cmd_ps);

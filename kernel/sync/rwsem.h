@@ -1,0 +1,41 @@
+/*
+ * kernel/sync/rwsem.h - reader/writer semaphores (it will be mmap_lock).
+ *
+ * Many readers or one writer. Requests are granted in arrival order: a
+ * reader that arrives while anyone waits queues behind them instead of
+ * joining the readers inside, so a waiting writer gets in as soon as the
+ * readers already inside leave: writers are never starved. When a writer
+ * leaves, every reader at the head of the queue enters together.
+ */
+#ifndef KERNEL_SYNC_RWSEM_H
+#define KERNEL_SYNC_RWSEM_H
+
+#include "kernel/sync/spinlock.h"
+#include "kernel/lib/list.h"
+
+struct task;
+
+struct rw_semaphore {
+	spinlock_t wait_lock;
+	long count;			/* readers inside, or -1: a writer */
+	struct task *owner;		/* the writer, for debugging */
+	struct list_head waiters;
+	const char *name;
+	int rank;
+};
+
+#define __RWSEM_INITIALIZER(n, r) { SPINLOCK_INIT_RANK(#n ".wait_lock", LOCK_RANK_WAITQUEUE), \
+				    0, NULL, LIST_HEAD_INIT((n).waiters), #n, (r) }
+#define DECLARE_RWSEM(n)	struct rw_semaphore n = __RWSEM_INITIALIZER(n, LOCK_RANK_MUTEX)
+
+void init_rwsem(struct rw_semaphore *s, const char *name, int rank);
+void down_read(struct rw_semaphore *s);
+void down_write(struct rw_semaphore *s);
+bool down_read_trylock(struct rw_semaphore *s);
+bool down_write_trylock(struct rw_semaphore *s);
+void up_read(struct rw_semaphore *s);
+void up_write(struct rw_semaphore *s);
+void downgrade_write(struct rw_semaphore *s);	/* writer becomes a reader, letting readers in */
+static inline bool rwsem_is_locked(struct rw_semaphore *s) { return READ_ONCE(s->count) != 0; }
+
+#endif

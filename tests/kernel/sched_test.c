@@ -1,0 +1,411 @@
+/*
+ * tests/kernel/sched_test.c - tasks, runqueues, wakeups, sleeping,
+ * affinity, migration and load balancing, on every CPU.
+ */
+#include "kernel/selftest.h"
+#include "kernel/sched/rq.h"
+#include "kernel/sync/wait.h"
+#include "kernel/smp.h"
+#include "kernel/time.h"
+#include "kernel/errno.h"
+
+#define SWITCH_ROUNDS	200	/* register checks per task */
+#define PINGPONG_ROUNDS	100	/* round trips per CPU pair */
+#define WAKE_WAITERS	4	/* waiter threads per CPU in the wakeup race */
+#define WAKE_ROUNDS	50	/* completions each waiter waits for */
+#define JOIN_TIMEOUT	(20 * NSEC_PER_SEC)	/* a lost wakeup shows as this timeout */
+
+long regs_survive_schedule(unsigned long pattern);
+
+/* Called from sched_regs.S: let every other task on this CPU run once. */
+void test_yield(void)
+{
+	WRITE_ONCE(current->need_resched, true);
+	schedule();
+}
+
+/* ---- registers across switches ---- */
+
+struct regs_arg {
+	unsigned long pattern;
+	atomic_t bad;
+};
+
+static int regs_thread(void *p)
+{
+	struct regs_arg *a = p;
+
+	for (int i = 0; i < SWITCH_ROUNDS; i++)
+		if (!regs_survive_schedule(a->pattern + i * 16))
+			atomic_inc(&a->bad);
+	return 0;
+}
+
+SELFTEST(sched, context_switch_preserves_registers)
+{
+	struct regs_arg args[3];
+	struct task *t[3];
+
+	for (int i = 0; i < 3; i++) {		/* three tasks share this CPU */
+		args[i].pattern = 0x1111000000000000UL * (i + 1);
+		atomic_set(&args[i].bad, 0);
+		t[i] = kthread_create(regs_thread, &args[i], "regs/%d", i);
+		KUNIT_ASSERT_NOT_NULL(test, t[i]);
+		kthread_bind(t[i], smp_processor_id());
+	}
+	for (int i = 0; i < 3; i++)
+		wake_up_process(t[i]);
+	for (int i = 0; i < 3; i++) {
+		kthread_stop(t[i]);
+		KUNIT_EXPECT_EQ(test, atomic_read(&args[i].bad), 0);
+	}
+}
+
+/* ---- ping-pong between CPUs ---- */
+
+struct pingpong {
+	struct completion ping, pong;
+	int cpu_a, cpu_b;
+	atomic_t wrong_cpu;
+	int rounds;
+};
+
+static int ping_thread(void *p)
+{
+	struct pingpong *pp = p;
+
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		complete(&pp->ping);
+		wait_for_completion(&pp->pong);
+		if (smp_processor_id() != pp->cpu_a)
+			atomic_inc(&pp->wrong_cpu);
+	}
+	return 0;
+}
+
+static int pong_thread(void *p)
+{
+	struct pingpong *pp = p;
+
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		wait_for_completion(&pp->ping);
+		if (smp_processor_id() != pp->cpu_b)
+			atomic_inc(&pp->wrong_cpu);
+		pp->rounds++;
+		complete(&pp->pong);
+	}
+	return 0;
+}
+
+SELFTEST(sched, pingpong_across_all_cpus)
+{
+	static struct pingpong pp[MAX_CPUS];
+	struct task *a[MAX_CPUS], *b[MAX_CPUS];
+	int n = num_online_cpus(), cpu;
+
+	for_each_online_cpu(cpu) {
+		struct pingpong *x = &pp[cpu];
+		init_completion(&x->ping);
+		init_completion(&x->pong);
+		x->cpu_a = cpu;
+		x->cpu_b = (cpu + 1) % n;	/* CPUs are numbered densely from 0 */
+		x->rounds = 0;
+		atomic_set(&x->wrong_cpu, 0);
+		a[cpu] = kthread_create(ping_thread, x, "ping/%d", cpu);
+		b[cpu] = kthread_create(pong_thread, x, "pong/%d", cpu);
+		KUNIT_ASSERT_TRUE(test, a[cpu] && b[cpu]);
+		kthread_bind(a[cpu], x->cpu_a);
+		kthread_bind(b[cpu], x->cpu_b);
+	}
+	for_each_online_cpu(cpu) {
+		wake_up_process(a[cpu]);
+		wake_up_process(b[cpu]);
+	}
+	for_each_online_cpu(cpu) {
+		KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&a[cpu]->exited, JOIN_TIMEOUT), 0);
+		KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&b[cpu]->exited, JOIN_TIMEOUT), 0);
+		kthread_stop(a[cpu]);
+		kthread_stop(b[cpu]);
+		KUNIT_EXPECT_EQ(test, pp[cpu].rounds, PINGPONG_ROUNDS);
+		KUNIT_EXPECT_EQ(test, atomic_read(&pp[cpu].wrong_cpu), 0);
+	}
+}
+
+/* ---- wakeup races: many waiters and wakers, nothing lost ---- */
+
+struct wake_race {
+	struct completion done;
+	struct wait_queue_head wq;
+	atomic_t events;		/* wait-queue events posted */
+	atomic_t consumed;
+	int waiters;
+};
+
+static int completion_waiter(void *p)
+{
+	struct wake_race *w = p;
+
+	for (int i = 0; i < WAKE_ROUNDS; i++)
+		wait_for_completion(&w->done);
+	return 0;
+}
+
+static int completion_waker(void *p)
+{
+	struct wake_race *w = p;
+
+	for (int i = 0; i < WAKE_ROUNDS * WAKE_WAITERS; i++) {
+		complete(&w->done);
+		if (i % 8 == 0)
+			cond_resched();
+	}
+	return 0;
+}
+
+SELFTEST(sched, completion_wakeups_never_lost)
+{
+	static struct wake_race w;
+	struct task *t[MAX_CPUS * (WAKE_WAITERS + 1)];
+	int n = 0, cpu;
+
+	init_completion(&w.done);
+	for_each_online_cpu(cpu) {
+		for (int i = 0; i < WAKE_WAITERS; i++) {
+			t[n] = kthread_create(completion_waiter, &w, "cwait/%d", cpu);
+			kthread_bind(t[n++], cpu);
+		}
+		t[n] = kthread_create(completion_waker, &w, "cwake/%d", cpu);
+		kthread_bind(t[n++], cpu);
+	}
+	for (int i = 0; i < n; i++)
+		wake_up_process(t[i]);
+	for (int i = 0; i < n; i++) {
+		KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&t[i]->exited, JOIN_TIMEOUT), 0);
+		if (!completion_done(&t[i]->exited))
+			complete_all(&w.done);	/* unstick it so the test can end */
+		kthread_stop(t[i]);
+	}
+	KUNIT_EXPECT_FALSE(test, completion_done(&w.done));	/* every complete() was consumed */
+}
+
+/* Consumes events one at a time; sleeps only when none is left. */
+static int queue_waiter(void *p)
+{
+	struct wake_race *w = p;
+
+	for (;;) {
+		int c;
+		wait_event(w->wq, atomic_read(&w->consumed) < atomic_read(&w->events) ||
+				  kthread_should_stop());
+		c = atomic_read(&w->consumed);
+		if (c < atomic_read(&w->events))
+			atomic_cmpxchg(&w->consumed, c, c + 1);
+		else if (kthread_should_stop())
+			return 0;
+	}
+}
+
+static int queue_waker(void *p)
+{
+	struct wake_race *w = p;
+
+	for (int i = 0; i < WAKE_ROUNDS * WAKE_WAITERS; i++) {
+		atomic_inc(&w->events);
+		wake_up(&w->wq);
+		if (i % 8 == 0)
+			cond_resched();
+	}
+	return 0;
+}
+
+SELFTEST(sched, waitqueue_wakeups_never_lost)
+{
+	static struct wake_race w;
+	struct task *waiters[MAX_CPUS * WAKE_WAITERS], *wakers[MAX_CPUS];
+	int nw = 0, nk = 0, cpu;
+	ktime_t deadline;
+
+	init_waitqueue_head(&w.wq);
+	atomic_set(&w.events, 0);
+	atomic_set(&w.consumed, 0);
+	for_each_online_cpu(cpu) {
+		for (int i = 0; i < WAKE_WAITERS; i++) {
+			waiters[nw] = kthread_create(queue_waiter, &w, "qwait/%d", cpu);
+			kthread_bind(waiters[nw++], cpu);
+		}
+		wakers[nk] = kthread_create(queue_waker, &w, "qwake/%d", cpu);
+		kthread_bind(wakers[nk++], cpu);
+	}
+	for (int i = 0; i < nw; i++)
+		wake_up_process(waiters[i]);
+	for (int i = 0; i < nk; i++)
+		wake_up_process(wakers[i]);
+	for (int i = 0; i < nk; i++)
+		kthread_stop(wakers[i]);
+	/* every event must be consumed by some waiter without further wakeups */
+	deadline = ktime_get_ns() + JOIN_TIMEOUT;
+	while (atomic_read(&w.consumed) < atomic_read(&w.events) && ktime_get_ns() < deadline)
+		msleep(5);
+	KUNIT_EXPECT_EQ(test, atomic_read(&w.consumed), atomic_read(&w.events));
+	KUNIT_EXPECT_EQ(test, atomic_read(&w.events), nk * WAKE_ROUNDS * WAKE_WAITERS);
+	for (int i = 0; i < nw; i++)
+		kthread_stop(waiters[i]);
+}
+
+/* ---- sleeping ---- */
+
+SELFTEST(sched, msleep_sleeps_long_enough)
+{
+	ktime_t t0 = ktime_get_ns();
+
+	msleep(30);
+	KUNIT_EXPECT_GE(test, ktime_get_ns() - t0, 30 * NSEC_PER_MSEC);
+}
+
+SELFTEST(sched, schedule_timeout_returns_time_left)
+{
+	long left;
+
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	left = schedule_timeout(20 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, left, 0);
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	KUNIT_EXPECT_EQ(test, schedule_timeout(0), 0);
+	KUNIT_EXPECT_EQ(test, current->state, TASK_RUNNING);
+}
+
+static int sleeper(void *p)
+{
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	return schedule_timeout(NSEC_PER_SEC * 10) > 0;	/* 1: woken early */
+}
+
+SELFTEST(sched, wakeup_ends_a_timed_sleep_early)
+{
+	struct task *t = kthread_run(sleeper, NULL, "sleeper");
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(t->state), TASK_UNINTERRUPTIBLE);
+	wake_up_process(t);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 1);
+}
+
+/* ---- kthreads ---- */
+
+static int returns_42(void *p)
+{
+	while (!kthread_should_stop())
+		msleep(1);
+	return 42;
+}
+
+SELFTEST(sched, kthread_stop_returns_exit_code)
+{
+	struct task *t = kthread_run(returns_42, NULL, "k42");
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 42);
+}
+
+/* ---- affinity and migration ---- */
+
+struct wanderer {
+	volatile int target;		/* CPU it should be on; -1: stop */
+	atomic_t wrong;			/* seen off target after arriving */
+	volatile int arrived;
+	int last_cpu;
+};
+
+static int wander_thread(void *p)
+{
+	struct wanderer *w = p;
+
+	while (!kthread_should_stop()) {
+		int cpu = smp_processor_id(), target = READ_ONCE(w->target);
+		w->last_cpu = cpu;
+		if (cpu == target)
+			WRITE_ONCE(w->arrived, target);
+		else if (READ_ONCE(w->arrived) == target)
+			atomic_inc(&w->wrong);	/* arrived, then ran elsewhere */
+		cond_resched();
+		if (cpu % 2)
+			msleep(1);		/* sleep sometimes, so it migrates asleep too */
+	}
+	return 0;
+}
+
+SELFTEST(sched, migration_and_affinity)
+{
+	struct wanderer w = { .target = 0, .arrived = -1 };
+	struct task *t;
+	int cpu;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	t = kthread_create(wander_thread, &w, "wanderer");
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	atomic_set(&w.wrong, 0);
+	wake_up_process(t);
+	for (int round = 0; round < 3; round++)
+		for_each_online_cpu(cpu) {
+			ktime_t deadline = ktime_get_ns() + JOIN_TIMEOUT;
+			WRITE_ONCE(w.target, cpu);
+			KUNIT_EXPECT_EQ(test, sched_setaffinity_cpu(t, cpu), 0);
+			while (READ_ONCE(w.arrived) != cpu && ktime_get_ns() < deadline)
+				msleep(1);
+			KUNIT_EXPECT_EQ(test, READ_ONCE(w.arrived), cpu);
+			msleep(5);			/* it must stay there */
+		}
+	kthread_stop(t);
+	KUNIT_EXPECT_EQ(test, atomic_read(&w.wrong), 0);
+	KUNIT_EXPECT_GT(test, t->nr_migrations, 0);
+}
+
+SELFTEST(sched, affinity_rejects_offline_mask)
+{
+	struct cpumask none;
+
+	cpumask_clear(&none);
+	KUNIT_EXPECT_EQ(test, set_cpus_allowed(current, &none), -EINVAL);
+}
+
+static int spinner(void *p)
+{
+	atomic_t *cpus_seen = p;
+
+	while (!kthread_should_stop()) {
+		atomic_fetch_or(1 << smp_processor_id(), cpus_seen);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Busy tasks all started on one CPU get pulled by the idle ones. */
+SELFTEST(sched, idle_cpus_pull_waiting_tasks)
+{
+	struct task *t[MAX_CPUS * 2];
+	atomic_t seen = ATOMIC_INIT(0);
+	int n = num_online_cpus() * 2, spread = 0;
+	ktime_t deadline;
+
+	if (num_online_cpus() < 2 || nr_cpu_ids > 32)
+		kunit_skip(test, "needs 2 to 32 CPUs");
+	for (int i = 0; i < n; i++) {
+		t[i] = kthread_create(spinner, &seen, "spin/%d", i);
+		KUNIT_ASSERT_NOT_NULL(test, t[i]);
+		t[i]->cpu = smp_processor_id();		/* all start here */
+		wake_up_process(t[i]);
+	}
+	deadline = ktime_get_ns() + JOIN_TIMEOUT;
+	while (ktime_get_ns() < deadline) {
+		unsigned long bits = (unsigned int)atomic_read(&seen);
+		spread = bitmap_weight(&bits, 32);
+		if (spread == num_online_cpus())
+			break;
+		msleep(10);
+	}
+	for (int i = 0; i < n; i++)
+		kthread_stop(t[i]);
+	KUNIT_EXPECT_EQ(test, spread, num_online_cpus());
+}

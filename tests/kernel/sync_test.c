@@ -1,0 +1,259 @@
+/*
+ * tests/kernel/sync_test.c - torture tests for mutex, rwsem and seqcount
+ * on every CPU, and the debug checks: lock order, sleeping in atomic
+ * context, spinlock misuse.
+ */
+#include "kernel/selftest.h"
+#include "kernel/printk.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sync/mutex.h"
+#include "kernel/sync/rwsem.h"
+#include "kernel/sync/seqlock.h"
+#include "kernel/sync/lockdep.h"
+#include "kernel/time.h"
+#include "kernel/lib/string.h"
+
+#define MUTEX_ROUNDS	2000	/* lock/unlock per thread */
+#define RWSEM_ROUNDS	1500
+#define SEQ_ROUNDS	20000
+#define THREADS_PER_CPU	2
+
+/* ---- mutex ---- */
+
+static DEFINE_MUTEX(torture_mutex);
+static unsigned long mutex_counter;	/* plain: only the mutex protects it */
+static atomic_t mutex_inside;
+static atomic_t mutex_overlaps;
+
+static void mutex_torture(struct kunit *test, int cpu, void *arg)
+{
+	for (int i = 0; i < MUTEX_ROUNDS; i++) {
+		mutex_lock(&torture_mutex);
+		if (atomic_inc_return(&mutex_inside) != 1)
+			atomic_inc(&mutex_overlaps);
+		mutex_counter++;
+		if (i % 64 == 0)
+			msleep(1);		/* sleep while holding it now and then */
+		atomic_dec(&mutex_inside);
+		mutex_unlock(&torture_mutex);
+		if (i % 16 == 0)
+			cond_resched();
+	}
+}
+
+SELFTEST(sync, mutex_torture_all_cpus)
+{
+	mutex_counter = 0;
+	atomic_set(&mutex_overlaps, 0);
+	for (int i = 0; i < THREADS_PER_CPU; i++)
+		test_on_each_cpu(test, mutex_torture, NULL);
+	KUNIT_EXPECT_EQ(test, mutex_counter, (unsigned long)MUTEX_ROUNDS * THREADS_PER_CPU * num_online_cpus());
+	KUNIT_EXPECT_EQ(test, atomic_read(&mutex_overlaps), 0);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&torture_mutex));
+}
+
+SELFTEST(sync, mutex_trylock)
+{
+	KUNIT_EXPECT_TRUE(test, mutex_trylock(&torture_mutex));
+	KUNIT_EXPECT_PTR_EQ(test, mutex_owner(&torture_mutex), current);
+	KUNIT_EXPECT_FALSE(test, mutex_trylock(&torture_mutex));
+	mutex_unlock(&torture_mutex);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&torture_mutex));
+}
+
+/* ---- rwsem ---- */
+
+static DECLARE_RWSEM(torture_rwsem);
+static struct {
+	volatile unsigned long a, b;	/* a writer keeps a == b */
+} pair;
+static atomic_t writers_inside, readers_inside, rw_violations;
+static atomic_long_t reader_entries;
+static atomic_long_t worst_bypass;	/* reader entries while one writer waited */
+
+static void rwsem_torture(struct kunit *test, int cpu, void *arg)
+{
+	for (int i = 0; i < RWSEM_ROUNDS; i++) {
+		if ((i + cpu) % 4 == 0) {
+			long before = atomic_long_read(&reader_entries), bypass;
+			down_write(&torture_rwsem);
+			bypass = atomic_long_read(&reader_entries) - before;
+			while (bypass > atomic_long_read(&worst_bypass))
+				atomic_long_cmpxchg(&worst_bypass, atomic_long_read(&worst_bypass), bypass);
+			if (atomic_inc_return(&writers_inside) != 1 || atomic_read(&readers_inside))
+				atomic_inc(&rw_violations);
+			pair.a++;
+			cond_resched();		/* a reader here would see a != b */
+			pair.b++;
+			atomic_dec(&writers_inside);
+			up_write(&torture_rwsem);
+		} else {
+			down_read(&torture_rwsem);
+			atomic_long_inc(&reader_entries);
+			atomic_inc(&readers_inside);
+			if (pair.a != pair.b || atomic_read(&writers_inside))
+				atomic_inc(&rw_violations);
+			atomic_dec(&readers_inside);
+			up_read(&torture_rwsem);
+		}
+		if (i % 8 == 0)
+			cond_resched();
+	}
+}
+
+SELFTEST(sync, rwsem_torture_all_cpus)
+{
+	int n = num_online_cpus();
+
+	pair.a = pair.b = 0;
+	atomic_set(&rw_violations, 0);
+	atomic_long_set(&worst_bypass, 0);
+	for (int i = 0; i < THREADS_PER_CPU; i++)
+		test_on_each_cpu(test, rwsem_torture, NULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rw_violations), 0);
+	KUNIT_EXPECT_EQ(test, pair.a, pair.b);
+	/*
+	 * No writer starved: readers that arrive after a writer queue behind
+	 * it, so while a writer waits, at most the readers already granted
+	 * (one per CPU) can still be counted entering.
+	 */
+	KUNIT_EXPECT_LE(test, atomic_long_read(&worst_bypass), n);
+	KUNIT_EXPECT_FALSE(test, rwsem_is_locked(&torture_rwsem));
+}
+
+SELFTEST(sync, rwsem_trylock_and_downgrade)
+{
+	KUNIT_EXPECT_TRUE(test, down_read_trylock(&torture_rwsem));
+	KUNIT_EXPECT_TRUE(test, down_read_trylock(&torture_rwsem));
+	KUNIT_EXPECT_FALSE(test, down_write_trylock(&torture_rwsem));
+	up_read(&torture_rwsem);
+	up_read(&torture_rwsem);
+	KUNIT_EXPECT_TRUE(test, down_write_trylock(&torture_rwsem));
+	KUNIT_EXPECT_FALSE(test, down_read_trylock(&torture_rwsem));
+	downgrade_write(&torture_rwsem);
+	KUNIT_EXPECT_TRUE(test, down_read_trylock(&torture_rwsem));	/* readers share now */
+	up_read(&torture_rwsem);
+	up_read(&torture_rwsem);
+	KUNIT_EXPECT_FALSE(test, rwsem_is_locked(&torture_rwsem));
+}
+
+/* ---- seqcount ---- */
+
+static seqcount_t seq = SEQCNT_ZERO;
+static struct { volatile unsigned long x, y, sum; } seqdata;
+static atomic_t torn, retries;
+static volatile bool seq_stop;
+
+static void seq_torture(struct kunit *test, int cpu, void *arg)
+{
+	if (cpu == 0) {		/* the one writer */
+		for (unsigned long i = 1; i <= SEQ_ROUNDS; i++) {
+			write_seqcount_begin(&seq);
+			seqdata.x = i;
+			seqdata.y = i * 3;
+			seqdata.sum = i * 4;
+			write_seqcount_end(&seq);
+		}
+		WRITE_ONCE(seq_stop, true);
+		return;
+	}
+	while (!READ_ONCE(seq_stop)) {
+		unsigned long x, y, sum;
+		unsigned int start;
+		do {
+			start = read_seqcount_begin(&seq);
+			x = seqdata.x;
+			y = seqdata.y;
+			sum = seqdata.sum;
+			if (read_seqcount_retry(&seq, start))
+				atomic_inc(&retries);
+		} while (read_seqcount_retry(&seq, start));
+		if (y != x * 3 || sum != x + y)	/* acted on only after a clean read */
+			atomic_inc(&torn);
+	}
+}
+
+SELFTEST(sync, seqcount_readers_never_act_on_torn_data)
+{
+	atomic_set(&torn, 0);
+	atomic_set(&retries, 0);
+	seq_stop = false;
+	test_on_each_cpu(test, seq_torture, NULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&torn), 0);
+	KUNIT_EXPECT_EQ(test, seq.sequence, 2 * SEQ_ROUNDS);
+}
+
+/* ---- debug checks ---- */
+
+static DEFINE_MUTEX_RANK(outer_lock, LOCK_RANK_TEST_OUTER);
+static DEFINE_MUTEX_RANK(inner_lock, LOCK_RANK_TEST_INNER);
+static char out[4096];
+
+SELFTEST(sync, lock_order_checker_catches_inversion)
+{
+	int before;
+
+	if (!CONFIG_DEBUG)
+		kunit_skip(test, "the checker exists in debug builds only");
+	mutex_lock(&outer_lock);		/* the documented order: no warning */
+	mutex_lock(&inner_lock);
+	mutex_unlock(&inner_lock);
+	mutex_unlock(&outer_lock);
+	before = lockdep_violations();
+	KUNIT_EXPECT_EQ(test, before, lockdep_violations());
+	printk_capture_start(out, sizeof(out));
+	mutex_lock(&inner_lock);		/* inverted */
+	mutex_lock(&outer_lock);
+	mutex_unlock(&outer_lock);
+	mutex_unlock(&inner_lock);
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, lockdep_violations(), before + 1);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "lock order violation") != NULL);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "taking outer_lock (rank 180) while holding inner_lock (rank 190)") != NULL);
+	/* both backtraces: where inner_lock was taken, and this one */
+	KUNIT_EXPECT_TRUE(test, strstr(out, "inner_lock was taken at:") != NULL);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "outer_lock is being taken at:") != NULL);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "__selftest_sync_lock_order_checker_catches_inversion") != NULL);
+}
+
+SELFTEST(sync, might_sleep_catches_spinlock_held)
+{
+	static DEFINE_SPINLOCK(lock);
+
+	printk_capture_start(out, sizeof(out));
+	spin_lock(&lock);
+	might_sleep();
+	spin_unlock(&lock);
+	printk_capture_stop();
+	KUNIT_EXPECT_TRUE(test, strstr(out, "sleeping function called from invalid context") != NULL);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "1 spinlock(s) held") != NULL);
+}
+
+static void take_twice(struct kunit *test)
+{
+	static DEFINE_SPINLOCK(lock);
+
+	spin_lock(&lock);
+	spin_lock(&lock);		/* recursion: would deadlock */
+}
+
+static void unlock_unowned(struct kunit *test)
+{
+	static DEFINE_SPINLOCK(lock);
+
+	spin_unlock(&lock);
+}
+
+SELFTEST(sync, spinlock_misuse_is_caught)
+{
+	static const struct selftest twice = { "inner", "take_twice", take_twice };
+	static const struct selftest unowned = { "inner", "unlock_unowned", unlock_unowned };
+	struct selftest_result r;
+
+	selftest_run_one_captured(&twice, &r, out, sizeof(out));
+	KUNIT_EXPECT_FALSE(test, r.passed);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "spinlock recursion on lock") != NULL);
+	selftest_run_one_captured(&unowned, &r, out, sizeof(out));
+	KUNIT_EXPECT_FALSE(test, r.passed);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "spin_unlock of lock by cpu") != NULL);
+}
