@@ -6,14 +6,17 @@
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/monitor.h"
+#include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
+#include "kernel/mm/kstack.h"
 #include "kernel/mm/memblock.h"
 #include "kernel/mm/numa.h"
+#include "kernel/mm/page_alloc.h"
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/desc.h"
@@ -38,8 +41,12 @@ static int init_main(void *unused)
 	monitor_run();
 }
 
+static void kernel_main_guarded(void *stack_top);
+
 void kernel_main(u32 magic, phys_addr_t mbi)
 {
+	void *stack;
+
 	tsc_mark_boot();			/* time stamps count from here */
 	serial_init();				/* printk works from here */
 	set_this_cpu_kstack((unsigned long)boot_stack_bottom, (unsigned long)boot_stack_top);
@@ -58,7 +65,19 @@ void kernel_main(u32 magic, phys_addr_t mbi)
 	numa_init();				/* node of every CPU and memory range */
 	setup_per_cpu_areas();			/* each CPU's area on its own node */
 	arch_cpu_setup();			/* reload GDT/TSS from the boot CPU's own area */
-	sched_init();				/* this context becomes the boot CPU's idle task */
+	page_alloc_init();			/* memblock hands every free page to the buddy allocator */
+	kstack_init();				/* guarded stacks: the APs' need the page allocator */
+	stack = kstack_alloc(numa_mem_id());	/* leave the image's unguarded boot stack */
+	if (!stack)
+		panic("no memory for the boot CPU's stack");
+	set_this_cpu_kstack((unsigned long)stack - KSTACK_SIZE, (unsigned long)stack);
+	call_on_stack(kernel_main_guarded, stack, stack);
+}
+
+static void kernel_main_guarded(void *stack_top)
+{
+	/* this context becomes the boot CPU's idle task */
+	sched_init((unsigned long)stack_top - KSTACK_SIZE, (unsigned long)stack_top);
 	smp_ipi_init();
 	lapic_timer_calibrate();
 	lapic_init_this_cpu();			/* the boot CPU's tick */

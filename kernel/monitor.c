@@ -94,7 +94,7 @@ static void history_add(const char *line)
 	ed.hist_count++;
 }
 
-static void complete(void)
+static void complete_word(void)
 {
 	const struct monitor_cmd *match = NULL;
 	int n = 0;
@@ -182,7 +182,7 @@ static char *read_line(void)
 			ed.len = ed.cursor = 0;
 			continue;
 		case 0x0c: console_printf("\x1b[2J\x1b[H"); break; /* ^L */
-		case '\t': complete(); break;
+		case '\t': complete_word(); break;
 		case 0x1b: escape_sequence(); break;
 		default:
 			if (isprint(c))

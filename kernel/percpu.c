@@ -3,7 +3,8 @@
  *
  * Each possible CPU gets one area on its own node (or the nearest node
  * with memory, for a CPU on a memory-less node): a copy of the static
- * template followed by PERCPU_DYNAMIC_SIZE bytes for alloc_percpu().
+ * template followed, from the next page boundary, by PERCPU_DYNAMIC_SIZE
+ * bytes for alloc_percpu() (kernel/mm/percpu_alloc.c).
  */
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
@@ -17,13 +18,15 @@ unsigned long __per_cpu_offset[MAX_CPUS];
 DEFINE_PER_CPU(unsigned long, this_cpu_off);
 DEFINE_PER_CPU(int, cpu_number);
 size_t percpu_area_size;
+size_t percpu_dynamic_offset;		/* where the dynamic part starts in an area */
 
 void setup_per_cpu_areas(void)
 {
 	size_t static_size = __per_cpu_end - __per_cpu_start;
 	int cpu;
 
-	percpu_area_size = ALIGN_UP(static_size + PERCPU_DYNAMIC_SIZE, PAGE_SIZE);
+	percpu_dynamic_offset = ALIGN_UP(static_size, PAGE_SIZE);
+	percpu_area_size = percpu_dynamic_offset + PERCPU_DYNAMIC_SIZE;
 	for_each_possible_cpu(cpu) {
 		int node = numa_nearest_memory_node(cpu_to_node(cpu));
 		char *area = memblock_alloc_node(percpu_area_size, PAGE_SIZE, node);

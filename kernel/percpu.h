@@ -15,10 +15,14 @@
  * needing no lock prefix. Before the areas exist the boot CPU's GS base is
  * 0, so it uses the template itself.
  *
- * Dynamic per-CPU memory (alloc_percpu, kernel/mm) follows the same rule: a
- * per-CPU pointer is an address that, plus a CPU's offset, gives that CPU's
- * copy; each area reserves PERCPU_DYNAMIC_SIZE bytes after the static part
- * for it. So `this_cpu_inc(*p)` and `this_cpu_add(p->field, n)` also work.
+ * Dynamic per-CPU memory (alloc_percpu, kernel/mm/percpu_alloc.c) follows
+ * the same rule: a per-CPU pointer is an address that, plus a CPU's
+ * offset, gives that CPU's copy; each area reserves PERCPU_DYNAMIC_SIZE
+ * bytes after the static part for it, at the same offset in every area.
+ * So `this_cpu_inc(*p)` and `this_cpu_add(p->field, n)` also work, as one
+ * %gs-relative instruction each. A per-CPU pointer (marked __percpu) must
+ * never be dereferenced as it is: only through per_cpu_ptr(), this_cpu_ptr()
+ * or the this_cpu_* operations.
  *
  * The this_cpu_* operations are only meaningful while the task cannot move
  * to another CPU between computing and using a result; the kernel is not
@@ -31,6 +35,8 @@
 
 #define MAX_CPUS		64		/* CPUs the kernel supports */
 #define PERCPU_DYNAMIC_SIZE	(64 * 1024)	/* room per CPU for alloc_percpu */
+
+#define __percpu			/* documents a per-CPU pointer */
 
 #define DEFINE_PER_CPU(type, name) \
 	__section(".data..percpu") __typeof__(type) name
@@ -82,5 +88,16 @@ static inline int smp_processor_id(void)
 {
 	return this_cpu_read(cpu_number);
 }
+
+/*
+ * Dynamic per-CPU memory: size bytes, aligned to align (at most a page), in
+ * every possible CPU's area, zeroed; NULL when the space is used up.
+ */
+void __percpu *__alloc_percpu(size_t size, size_t align);
+#define alloc_percpu(type) \
+	((__typeof__(type) __percpu *)__alloc_percpu(sizeof(type), __alignof__(type)))
+void free_percpu(void __percpu *ptr);
+size_t percpu_bytes_used(void);		/* dynamic bytes allocated, all CPUs counted once */
+extern size_t percpu_dynamic_offset;
 
 #endif

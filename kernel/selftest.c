@@ -10,6 +10,7 @@
  */
 #include "kernel/selftest.h"
 #include "kernel/printk.h"
+#include "kernel/time.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
 #include "kernel/sched/sched.h"
@@ -208,8 +209,10 @@ static void call_test(void *p)
 static int run_test(const struct selftest *t, int index)
 {
 	struct kunit test = { .desc = t };
+	ktime_t start = ktime_get_ns();
 
 	run_protected(&test, call_test, &test);
+	console_printf("%s# %s: %lu ms\n", indent, t->name, (unsigned long)((ktime_get_ns() - start) / NSEC_PER_MSEC));
 	if (atomic_read(&test.failures)) {
 		console_printf("%snot ok %d %s\n", indent, index, t->name);
 		return 1;

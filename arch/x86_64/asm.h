@@ -9,6 +9,8 @@
 #define DIRECT_MAP_BASE		0xffff888000000000	/* all RAM, like Linux's page_offset_base */
 #define IOREMAP_BASE		0xffffc90000000000	/* firmware tables and device registers */
 #define IOREMAP_SIZE		0x0000010000000000	/* 1 TiB of virtual space for mappings */
+#define KSTACK_AREA_BASE	0xffffc88000000000	/* kernel stacks, each above an unmapped guard */
+#define VMEMMAP_BASE		0xffffea0000000000	/* struct page array, indexed by frame number */
 
 #define BOOT_STACK_SIZE		16384	/* boot CPU's stack until tasks exist */
 #define KSTACK_SIZE		16384	/* each CPU's boot/idle stack */

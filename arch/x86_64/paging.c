@@ -8,11 +8,20 @@
  * executable, rodata read-only, data and bss writable and never executable;
  * the direct map is never executable either), switches CR3 and so drops
  * the identity map. Page-table pages come from memblock below 4 GiB, which
- * the boot identity map reaches before the switch.
+ * the boot identity map reaches before the switch, and from the page
+ * allocator once it runs (memblock is closed then).
+ *
+ * map_kernel_page()/unmap_kernel_page() serve the areas built page by page
+ * (the vmemmap, kernel stacks). Removing a mapping needs a TLB flush on
+ * every CPU: flush_tlb_kernel_range() does it by IPI.
+ *
+ * Lock order: kernel_map_lock -> the page allocator's locks.
  */
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
 #include "kernel/mm/memblock.h"
+#include "kernel/mm/page_alloc.h"
+#include "kernel/smp.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
@@ -26,7 +35,7 @@ u64 *kernel_pml4;
 static bool paging_ready;
 static u64 global_bit;
 static unsigned long ioremap_next = IOREMAP_BASE;
-static DEFINE_SPINLOCK(ioremap_lock);
+static DEFINE_SPINLOCK(kernel_map_lock);	/* every change to the kernel page tables after boot */
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __kernel_end[];
@@ -38,9 +47,16 @@ static void *table_va(phys_addr_t p)
 
 static u64 *alloc_table(void)
 {
-	phys_addr_t p = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, BOOT_MAP_LIMIT, NUMA_NO_NODE);
+	phys_addr_t p;
 	u64 *t;
 
+	if (page_alloc_ready) {
+		struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!page)
+			panic("paging: no memory for page tables");
+		return page_address(page);
+	}
+	p = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, BOOT_MAP_LIMIT, NUMA_NO_NODE);
 	if (!p)
 		panic("paging: no memory for page tables");
 	t = table_va(p);
@@ -130,11 +146,11 @@ void *ioremap(phys_addr_t phys, size_t size, int cache)
 
 	if (cache == IOREMAP_UNCACHED)
 		flags |= PTE_PCD | PTE_PWT;
-	irqf = spin_lock_irqsave(&ioremap_lock);
+	irqf = spin_lock_irqsave(&kernel_map_lock);
 	va = ioremap_next;
 	ioremap_next += len + PAGE_SIZE;	/* an unmapped page between mappings */
 	map_range(va, base, len, flags, false);
-	spin_unlock_irqrestore(&ioremap_lock, irqf);
+	spin_unlock_irqrestore(&kernel_map_lock, irqf);
 	return (void *)(va + (phys - base));
 }
 
@@ -154,4 +170,57 @@ u64 kernel_pte(unsigned long va, int *level)
 		table = phys_to_virt(e & PTE_ADDR_MASK);
 	}
 	return 0;
+}
+
+void map_kernel_page(unsigned long va, phys_addr_t pa, u64 flags)
+{
+	unsigned long irqf = spin_lock_irqsave(&kernel_map_lock);
+	u64 *pte = walk_create(va, 1);
+
+	if (*pte & PTE_PRESENT)
+		panic("paging: %#lx is already mapped", va);
+	*pte = pa | flags | PTE_PRESENT | global_bit;
+	spin_unlock_irqrestore(&kernel_map_lock, irqf);
+}
+
+phys_addr_t unmap_kernel_page(unsigned long va)
+{
+	unsigned long irqf = spin_lock_irqsave(&kernel_map_lock);
+	int level = 0;
+	u64 e = kernel_pte(va, &level);
+	phys_addr_t pa = 0;
+
+	if (e && level == 1) {
+		u64 *pte = walk_create(va, 1);	/* exists: creates nothing */
+		pa = *pte & PTE_ADDR_MASK;
+		*pte = 0;
+	}
+	spin_unlock_irqrestore(&kernel_map_lock, irqf);
+	return pa;
+}
+
+void populate_kernel_tables(unsigned long start, unsigned long end)
+{
+	unsigned long irqf = spin_lock_irqsave(&kernel_map_lock);
+
+	for (unsigned long va = ALIGN_DOWN(start, SIZE_2M); va < end; va += SIZE_2M)
+		walk_create(va, 1);
+	spin_unlock_irqrestore(&kernel_map_lock, irqf);
+}
+
+struct flush_range { unsigned long start, end; };
+
+static void flush_local(void *arg)
+{
+	struct flush_range *r = arg;
+
+	for (unsigned long va = r->start; va < r->end; va += PAGE_SIZE)
+		invlpg(va);
+}
+
+void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+	struct flush_range r = { ALIGN_DOWN(start, PAGE_SIZE), ALIGN_UP(end, PAGE_SIZE) };
+
+	on_each_cpu(flush_local, &r, true);
 }

@@ -3,7 +3,9 @@
  *
  *   0xffff888000000000  direct map: all RAM at a fixed offset (2 MiB pages
  *                       where a whole 2 MiB is RAM, 4 KiB pages at edges)
+ *   0xffffc88000000000  kernel stacks, each above an unmapped guard (kstack.c)
  *   0xffffc90000000000  ioremap: firmware tables and device registers
+ *   0xffffea0000000000  vmemmap: the struct page array (kernel/mm/mm_init.c)
  *   0xffffffff80000000  the kernel image (-2 GiB), mapped W^X
  *
  * The low half belongs to user space (later); the kernel's page tables
@@ -53,5 +55,14 @@ void paging_init(void);
 void *ioremap(phys_addr_t phys, size_t size, int cache);
 /* Looks up the page-table entry for va in the kernel tables; 0 if unmapped. */
 u64 kernel_pte(unsigned long va, int *level);
+
+/* Maps one 4 KiB kernel page (flags: PTE_WRITE, PTE_NX...; present and global are added). */
+void map_kernel_page(unsigned long va, phys_addr_t pa, u64 flags);
+/* Unmaps one 4 KiB kernel page; returns the physical address it had (0: none). No TLB flush. */
+phys_addr_t unmap_kernel_page(unsigned long va);
+/* Creates the page tables for [start, end), so mapping there later allocates nothing. */
+void populate_kernel_tables(unsigned long start, unsigned long end);
+/* Drops [start, end) from every online CPU's TLB; needs interrupts on (it waits for IPIs). */
+void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 
 #endif

@@ -13,7 +13,7 @@
  */
 #include "kernel/smp.h"
 #include "kernel/mm/numa.h"
-#include "kernel/mm/memblock.h"
+#include "kernel/mm/kstack.h"
 #include "kernel/panic.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -97,13 +97,17 @@ static bool start_ap(int cpu)
 {
 	struct trampoline_params *p = phys_to_virt(TRAMPOLINE_PHYS + (trampoline_params - trampoline_start));
 	int node = numa_nearest_memory_node(cpu_to_node(cpu));
-	char *stack = memblock_alloc_node(KSTACK_SIZE, PAGE_SIZE, node);
+	char *stack = kstack_alloc(node);	/* its top; a guard lies below */
 	u32 apic = cpu_apic_id[cpu];
 	u64 deadline;
 
+	if (!stack) {
+		pr_err("smp: no memory for cpu%d's stack; left out\n", cpu);
+		return false;
+	}
 	p->cr3 = TRAMPOLINE_PML4_PHYS;
 	p->cpu = cpu;
-	p->stack = (u64)stack + KSTACK_SIZE;
+	p->stack = (u64)stack;
 	p->entry = (u64)ap_start;
 	per_cpu(cpu_state, cpu) = CPU_STARTING;
 	smp_mb();

@@ -7,6 +7,11 @@
  * a device or inter-processor interrupt with a registered handler.
  * Page faults are first offered to the exception table (a kernel access to
  * a user pointer that may fail) and later to the mm's fault handler.
+ *
+ * Stack overflow: a push into a kernel stack's guard (kernel/mm/kstack.h)
+ * faults; the CPU cannot push the page fault's frame on that same stack,
+ * so the fault becomes a double fault, which runs on its own IST stack.
+ * Either fault with CR2 or RSP in a guard is reported as "stack overflow".
  */
 #include "arch/x86_64/desc.h"
 #include "arch/x86_64/cpu.h"
@@ -15,6 +20,7 @@
 #include "kernel/printk.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
+#include "kernel/mm/kstack.h"
 
 static const char *const exception_names[32] = {
 	"divide error (#DE)", "debug (#DB)", "NMI", "breakpoint (#BP)",
@@ -65,12 +71,28 @@ __weak bool handle_page_fault(struct pt_regs *regs, unsigned long addr)
 	return false;
 }
 
+static bool stack_overflowed(struct pt_regs *regs)
+{
+	unsigned long cr2 = read_cr2();
+
+	if (user_mode(regs) || (regs->vector != 8 && regs->vector != 14))
+		return false;
+	if (!kstack_guard_hit(cr2) && !kstack_guard_hit(regs->rsp))
+		return false;
+	printk(KERN_EMERG "kernel stack overflow: %s at %#lx, in the guard below the stack at %#lx\n",
+	       exception_names[regs->vector], kstack_guard_hit(cr2) ? cr2 : regs->rsp,
+	       ALIGN_DOWN(regs->rsp, KSTACK_SLOT_SIZE) + KSTACK_GUARD_SIZE);
+	return true;
+}
+
 static void do_exception(struct pt_regs *regs)
 {
 	if (regs->vector == 14 && handle_page_fault(regs, read_cr2()))
 		return;
 	if (!user_mode(regs) && fixup_exception(regs))
 		return;
+	if (stack_overflowed(regs))
+		oops(regs, "stack overflow");
 	oops(regs, exception_names[regs->vector]);
 }
 

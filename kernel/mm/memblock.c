@@ -15,6 +15,7 @@
 #include "arch/x86_64/paging.h"
 
 struct memblock memblock;
+bool memblock_closed;
 
 static void insert_region(struct memblock_type *t, int i, phys_addr_t base, phys_addr_t size, int nid)
 {
@@ -142,6 +143,8 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align, phys_addr_t
 {
 	struct memblock_type *mem = &memblock.memory;
 
+	if (WARN_ON(memblock_closed))	/* the page allocator owns the free pages now */
+		return 0;
 	size = ALIGN_UP(size, PAGE_SIZE);
 	for (int i = mem->cnt - 1; i >= 0; i--) {
 		struct memblock_region *r = &mem->regions[i];
@@ -212,4 +215,31 @@ phys_addr_t memblock_end_of_ram(void)
 	struct memblock_type *m = &memblock.memory;
 
 	return m->cnt ? m->regions[m->cnt - 1].base + m->regions[m->cnt - 1].size : 0;
+}
+
+void memblock_for_each_free_range(void (*fn)(phys_addr_t start, phys_addr_t end, int nid, void *arg),
+				  void *arg)
+{
+	struct memblock_type *res = &memblock.reserved;
+
+	for_each_mem_region(r) {
+		phys_addr_t cur = r->base, end = r->base + r->size;
+		for (int i = 0; i < res->cnt && cur < end; i++) {
+			phys_addr_t rb = res->regions[i].base, re = rb + res->regions[i].size;
+			if (re <= cur)
+				continue;
+			if (rb >= end)
+				break;
+			if (rb > cur && ALIGN_UP(cur, PAGE_SIZE) < ALIGN_DOWN(rb, PAGE_SIZE))
+				fn(ALIGN_UP(cur, PAGE_SIZE), ALIGN_DOWN(rb, PAGE_SIZE), r->nid, arg);
+			cur = max(cur, re);
+		}
+		if (ALIGN_UP(cur, PAGE_SIZE) < ALIGN_DOWN(end, PAGE_SIZE))
+			fn(ALIGN_UP(cur, PAGE_SIZE), ALIGN_DOWN(end, PAGE_SIZE), r->nid, arg);
+	}
+}
+
+void memblock_close(void)
+{
+	memblock_closed = true;
 }

@@ -5,8 +5,10 @@
  * multiboot2 memory map, each range tagged with its NUMA node once the SRAT
  * is read) and `reserved` (the kernel image, boot modules, the first MiB
  * with the AP trampoline, and everything memblock_alloc* handed out).
- * Free memory is memory minus reserved. The page allocator (next step)
- * takes over every free page; reserved pages stay reserved.
+ * Free memory is memory minus reserved. The page allocator takes over
+ * every free page (page_alloc_init, the hand-off) and then closes memblock:
+ * from there on the lists are read-only history, and memblock_phys_alloc
+ * warns and fails (its pages belong to the buddy allocator now).
  */
 #ifndef KERNEL_MM_MEMBLOCK_H
 #define KERNEL_MM_MEMBLOCK_H
@@ -48,6 +50,13 @@ void memblock_set_node(phys_addr_t base, phys_addr_t size, int nid);
 phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align, phys_addr_t limit, int nid);
 /* As above through the direct map, zeroed; falls back to any node, panics if memory is gone. */
 void *memblock_alloc_node(size_t size, size_t align, int nid);
+
+/* Calls fn for every free range (memory minus reserved), page-aligned, in address order. */
+void memblock_for_each_free_range(void (*fn)(phys_addr_t start, phys_addr_t end, int nid, void *arg),
+				  void *arg);
+/* The hand-off is done: later allocations are bugs. */
+void memblock_close(void);
+extern bool memblock_closed;
 
 phys_addr_t memblock_node_memory(int nid);	/* RAM bytes on nid */
 phys_addr_t memblock_node_free(int nid);	/* RAM bytes on nid not reserved */

@@ -187,13 +187,20 @@ static int select_task_rq(struct task *p)
 	return p->cpu;
 }
 
+/*
+ * Queues p on cpu's runqueue and asks the running task there to yield at
+ * its next schedule point (wakeup preemption): a woken task, typically
+ * about to do a little work and block again, should not wait out a whole
+ * time slice. The kernel being non-preemptible, the switch still happens
+ * only where the running task allows it.
+ */
 static void activate_task(struct task *p, int cpu)
 {
 	struct rq *rq = cpu_rq(cpu);
 
 	spin_lock(&rq->lock);
 	enqueue_task(rq, p);
-	if (is_idle_task(rq->curr))
+	if (!READ_ONCE(rq->curr->need_resched))
 		resched_task(rq, rq->curr);
 	spin_unlock(&rq->lock);
 }
@@ -437,14 +444,13 @@ static void init_idle(int cpu, unsigned long stack_lo, unsigned long stack_hi)
 	this_cpu_write(current_task, idle);
 }
 
-void sched_init(void)
+void sched_init(unsigned long stack_lo, unsigned long stack_hi)
 {
-	extern char boot_stack_bottom[], boot_stack_top[];
 	int cpu;
 
 	for_each_possible_cpu(cpu)
 		timers_init_cpu(cpu);
-	init_idle(0, (unsigned long)boot_stack_bottom, (unsigned long)boot_stack_top);
+	init_idle(0, stack_lo, stack_hi);
 	sched_running = true;
 }
 

@@ -18,7 +18,7 @@
 #include "kernel/printk.h"
 #include "kernel/panic.h"
 #include "kernel/mm/kstack.h"
-#include "kernel/mm/slab.h"
+#include "kernel/mm/page_alloc.h"
 #include "kernel/mm/numa.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
@@ -63,15 +63,29 @@ static void prepare_stack(struct task *p)
 	p->saved_rsp = (unsigned long)sp;
 }
 
+static struct task *alloc_task_struct(int node)
+{
+	struct page *pg;
+
+	BUILD_BUG_ON(sizeof(struct task) > PAGE_SIZE);
+	pg = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO, 0);
+	return pg ? page_address(pg) : NULL;
+}
+
+static void free_task_struct(struct task *p)
+{
+	free_pages((unsigned long)p, 0);
+}
+
 static struct task *task_create(int (*fn)(void *), void *data, int node, const char *fmt, va_list ap)
 {
-	struct task *p = kmalloc_node(sizeof(*p), GFP_KERNEL | __GFP_ZERO, node);
+	struct task *p = alloc_task_struct(node);
 
 	if (!p)
 		return NULL;
 	p->stack_top = kstack_alloc(node);
 	if (!p->stack_top) {
-		kfree(p);
+		free_task_struct(p);
 		return NULL;
 	}
 	p->stack_bottom = (char *)p->stack_top - KSTACK_SIZE;
@@ -149,6 +163,9 @@ int kthread_stop(struct task *p)
 	WRITE_ONCE(p->should_stop, true);
 	wake_up_process(p);
 	wait_for_completion(&p->exited);
+	/* it may still be on its way out: wait until it has dropped its own reference */
+	while (atomic_read(&p->usage) > 1)
+		cpu_relax();
 	ret = p->exit_code;
 	put_task_struct(p);		/* the creator's reference */
 	return ret;
@@ -180,7 +197,7 @@ void put_task_struct(struct task *p)
 	BUG_ON(p->state != TASK_DEAD || p->on_cpu || is_idle_task(p));
 	task_list_del(p);
 	kstack_free(p->stack_top);
-	kfree(p);
+	free_task_struct(p);
 }
 
 static long count_tasks(void)

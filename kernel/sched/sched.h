@@ -23,7 +23,7 @@
 
 #define MAX_SCHEDULE_TIMEOUT	LONG_MAX
 
-void sched_init(void);			/* the boot CPU's context becomes its idle task */
+void sched_init(unsigned long stack_lo, unsigned long stack_hi);	/* boot context -> CPU 0's idle task */
 void sched_init_ap(int cpu, unsigned long stack_lo, unsigned long stack_hi);	/* likewise on an AP */
 void cpu_idle(void) __attribute__((noreturn));
 

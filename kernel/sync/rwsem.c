@@ -17,7 +17,17 @@ struct rwsem_waiter {
 	struct task *task;
 	bool writer;
 	volatile bool granted;
+	unsigned long entries_at_arrival;	/* s->reader_entries when it queued */
 };
+
+/* The statistic behind "writers are never starved" (see the rwsem test). */
+static void note_writer_granted(struct rw_semaphore *s, struct rwsem_waiter *w)
+{
+	unsigned long bypass = s->reader_entries - w->entries_at_arrival;
+
+	if (bypass > s->max_bypass)
+		s->max_bypass = bypass;
+}
 
 void init_rwsem(struct rw_semaphore *s, const char *name, int rank)
 {
@@ -27,6 +37,7 @@ void init_rwsem(struct rw_semaphore *s, const char *name, int rank)
 	INIT_LIST_HEAD(&s->waiters);
 	s->name = name;
 	s->rank = rank;
+	s->reader_entries = s->max_bypass = 0;
 }
 
 /* With wait_lock held and the semaphore free of writers: let in whoever is next. */
@@ -40,8 +51,10 @@ static void grant_waiters(struct rw_semaphore *s)
 				break;		/* readers still inside */
 			s->count = -1;
 			s->owner = w->task;
+			note_writer_granted(s, w);
 		} else {
 			s->count++;
+			s->reader_entries++;
 		}
 		list_del(&w->list);
 		w->granted = true;
@@ -53,7 +66,8 @@ static void grant_waiters(struct rw_semaphore *s)
 
 static void wait_granted(struct rw_semaphore *s, bool writer, unsigned long flags)
 {
-	struct rwsem_waiter w = { .task = current, .writer = writer, .granted = false };
+	struct rwsem_waiter w = { .task = current, .writer = writer, .granted = false,
+				  .entries_at_arrival = s->reader_entries };
 
 	list_add_tail(&w.list, &s->waiters);
 	for (;;) {
@@ -77,6 +91,7 @@ void down_read(struct rw_semaphore *s)
 	flags = spin_lock_irqsave(&s->wait_lock);
 	if (s->count >= 0 && list_empty(&s->waiters)) {
 		s->count++;
+		s->reader_entries++;
 		spin_unlock_irqrestore(&s->wait_lock, flags);
 		return;
 	}
@@ -104,8 +119,10 @@ bool down_read_trylock(struct rw_semaphore *s)
 	unsigned long flags = spin_lock_irqsave(&s->wait_lock);
 	bool ok = s->count >= 0 && list_empty(&s->waiters);
 
-	if (ok)
+	if (ok) {
 		s->count++;
+		s->reader_entries++;
+	}
 	spin_unlock_irqrestore(&s->wait_lock, flags);
 	if (ok)
 		lockdep_acquire(s, s->name, LOCK_RANK_NONE, true);
@@ -165,6 +182,7 @@ void downgrade_write(struct rw_semaphore *s)
 		if (w->writer)
 			break;
 		s->count++;
+		s->reader_entries++;
 		list_del(&w->list);
 		w->granted = true;
 		wake_up_process(w->task);

@@ -22,10 +22,12 @@ struct rw_semaphore {
 	struct list_head waiters;
 	const char *name;
 	int rank;
+	unsigned long reader_entries;	/* readers let in, ever */
+	unsigned long max_bypass;	/* most readers let in while one writer waited */
 };
 
 #define __RWSEM_INITIALIZER(n, r) { SPINLOCK_INIT_RANK(#n ".wait_lock", LOCK_RANK_WAITQUEUE), \
-				    0, NULL, LIST_HEAD_INIT((n).waiters), #n, (r) }
+				    0, NULL, LIST_HEAD_INIT((n).waiters), #n, (r), 0, 0 }
 #define DECLARE_RWSEM(n)	struct rw_semaphore n = __RWSEM_INITIALIZER(n, LOCK_RANK_MUTEX)
 
 void init_rwsem(struct rw_semaphore *s, const char *name, int rank);

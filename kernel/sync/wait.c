@@ -66,8 +66,9 @@ int __wake_up(struct wait_queue_head *wq, int nr_exclusive)
 
 	list_for_each_entry_safe(w, tmp, &wq->head, entry) {
 		bool exclusive = w->flags & WQ_FLAG_EXCLUSIVE;
-		if (wake_up_process(w->task))
-			woken++;
+		if (!wake_up_process(w->task))
+			continue;	/* already awake: it does not use up an exclusive wakeup */
+		woken++;
 		if (exclusive && nr_exclusive && --nr_exclusive == 0)
 			break;
 	}
@@ -82,6 +83,13 @@ bool waitqueue_active(struct wait_queue_head *wq)
 
 /* ---- completions ---- */
 
+/*
+ * A completion does not use wake_up(): complete() takes the first waiter
+ * off the queue as it wakes it, so the next complete() wakes a different
+ * one, and a waiter checks `done` under the same lock before it sleeps.
+ * Hence, while done > 0, every sleeper has been woken: no event can sit
+ * unconsumed beside a sleeping waiter.
+ */
 #define COMPLETE_ALL	U32_MAX
 
 void init_completion(struct completion *c)
@@ -90,14 +98,27 @@ void init_completion(struct completion *c)
 	init_waitqueue_head(&c->wait);
 }
 
+/* With the lock held: wake and dequeue up to n waiters (0: all). */
+static void wake_waiters(struct completion *c, int n)
+{
+	struct wait_queue_entry *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, &c->wait.head, entry) {
+		list_del_init(&w->entry);
+		wake_up_process(w->task);
+		if (n && --n == 0)
+			break;
+	}
+}
+
 void complete(struct completion *c)
 {
 	unsigned long flags = spin_lock_irqsave(&c->wait.lock);
 
 	if (c->done != COMPLETE_ALL)
 		c->done++;
+	wake_waiters(c, 1);
 	spin_unlock_irqrestore(&c->wait.lock, flags);
-	wake_up(&c->wait);
 }
 
 void complete_all(struct completion *c)
@@ -105,18 +126,25 @@ void complete_all(struct completion *c)
 	unsigned long flags = spin_lock_irqsave(&c->wait.lock);
 
 	c->done = COMPLETE_ALL;
+	wake_waiters(c, 0);
 	spin_unlock_irqrestore(&c->wait.lock, flags);
-	wake_up_all(&c->wait);
 }
 
-/* Consumes one "done" if there is one. */
+/* With the lock held: take one "done" if there is one. */
+static bool consume(struct completion *c)
+{
+	if (!c->done)
+		return false;
+	if (c->done != COMPLETE_ALL)
+		c->done--;
+	return true;
+}
+
 bool try_wait_for_completion(struct completion *c)
 {
 	unsigned long flags = spin_lock_irqsave(&c->wait.lock);
-	bool got = c->done != 0;
+	bool got = consume(c);
 
-	if (got && c->done != COMPLETE_ALL)
-		c->done--;
 	spin_unlock_irqrestore(&c->wait.lock, flags);
 	return got;
 }
@@ -129,21 +157,27 @@ bool completion_done(struct completion *c)
 long wait_for_completion_timeout(struct completion *c, long ns)
 {
 	struct wait_queue_entry w;
+	unsigned long flags;
 
 	might_sleep();
 	init_wait_entry(&w);
-	for (;;) {
-		prepare_to_wait_exclusive(&c->wait, &w, TASK_UNINTERRUPTIBLE);
-		if (try_wait_for_completion(c)) {
-			finish_wait(&c->wait, &w);
-			return ns ? ns : 1;
-		}
-		if (!ns)
-			break;
+	flags = spin_lock_irqsave(&c->wait.lock);
+	while (!c->done && ns) {
+		if (list_empty(&w.entry))
+			list_add_tail(&w.entry, &c->wait.head);	/* FIFO */
+		__set_current_state(TASK_UNINTERRUPTIBLE);
+		spin_unlock_irqrestore(&c->wait.lock, flags);
 		ns = schedule_timeout(ns);
+		flags = spin_lock_irqsave(&c->wait.lock);
 	}
-	finish_wait(&c->wait, &w);
-	return 0;
+	list_del_init(&w.entry);
+	__set_current_state(TASK_RUNNING);
+	if (!consume(c))
+		ns = 0;
+	else if (!ns)
+		ns = 1;			/* got it just as the time ran out */
+	spin_unlock_irqrestore(&c->wait.lock, flags);
+	return ns;
 }
 
 void wait_for_completion(struct completion *c)

@@ -9,8 +9,9 @@
  * with prepare_to_wait_exclusive) are woken one at a time by wake_up(),
  * so a lock release does not wake a herd.
  *
- * A completion is a count of "done" events with a wait queue: one waiter
- * per complete(), or every waiter after complete_all().
+ * A completion is a count of "done" events with a queue of waiters: each
+ * complete() lets one waiter through, complete_all() every waiter, now and
+ * later (see wait.c for why no event is lost).
  */
 #ifndef KERNEL_SYNC_WAIT_H
 #define KERNEL_SYNC_WAIT_H

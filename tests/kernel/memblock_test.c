@@ -1,20 +1,18 @@
 /*
- * tests/kernel/memblock_test.c - the early allocator on this boot's memory:
- * allocations land on the node asked for, below the limit asked for, are
- * reserved, never overlap, and the free counts move by exactly their size.
+ * tests/kernel/memblock_test.c - the early allocator's map, and its
+ * hand-off to the page allocator: every page memblock reserved is
+ * PageReserved, every page it left free went to the buddy allocator of its
+ * node, and memblock refuses to allocate once it is closed.
  */
 #include "kernel/selftest.h"
+#include "kernel/printk.h"
+#include "kernel/lib/string.h"
 #include "kernel/mm/memblock.h"
 #include "kernel/mm/numa.h"
+#include "kernel/mm/page_alloc.h"
 #include "arch/x86_64/paging.h"
 
-static int node_of(phys_addr_t pa)
-{
-	for_each_mem_region(r)
-		if (pa >= r->base && pa < r->base + r->size)
-			return r->nid;
-	return -2;
-}
+static char out[2048];
 
 SELFTEST(memblock, lists_sorted_and_disjoint)
 {
@@ -36,42 +34,82 @@ SELFTEST(memblock, kernel_and_low_memory_reserved)
 	KUNIT_EXPECT_TRUE(test, memblock_is_reserved(virt_to_phys(__kernel_end) - 1));
 }
 
-/*
- * Allocates from every node with memory and checks placement and
- * accounting. The pages stay reserved: memblock has no free (its pages
- * go to the page allocator later), so the sizes here are small.
- */
-SELFTEST(memblock, alloc_on_each_node)
+/* Every whole page of RAM that memblock reserved stayed out of the allocator. */
+SELFTEST(memblock, reserved_pages_are_PageReserved)
+{
+	unsigned long checked = 0, bad = 0;
+
+	for (int i = 0; i < memblock.reserved.cnt; i++) {
+		struct memblock_region *r = &memblock.reserved.regions[i];
+		for (phys_addr_t pa = ALIGN_DOWN(r->base, PAGE_SIZE); pa < r->base + r->size; pa += PAGE_SIZE) {
+			if (!pfn_valid(pa >> PAGE_SHIFT))
+				continue;
+			checked++;
+			bad += !PageReserved(phys_to_page(pa));
+		}
+	}
+	KUNIT_EXPECT_GT(test, checked, 0);
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_TRUE(test, PageReserved(virt_to_page(__va(0x8000))));
+}
+
+struct handoff_check {
+	unsigned long pages[MAX_NUMNODES];
+	unsigned long reserved, wrong_node;
+};
+
+static void check_free_range(phys_addr_t start, phys_addr_t end, int nid, void *arg)
+{
+	struct handoff_check *c = arg;
+
+	c->pages[nid] += (end - start) >> PAGE_SHIFT;
+	for (phys_addr_t pa = start; pa < end; pa += PAGE_SIZE) {
+		struct page *p = phys_to_page(pa);
+		c->reserved += PageReserved(p);
+		c->wrong_node += page_to_nid(p) != nid;
+	}
+}
+
+/* Every page memblock left free is managed by its node's buddy allocator. */
+SELFTEST(memblock, free_pages_went_to_buddy)
+{
+	static struct handoff_check c;
+	int nid;
+
+	memset(&c, 0, sizeof(c));
+	memblock_for_each_free_range(check_free_range, &c);
+	KUNIT_EXPECT_EQ(test, c.reserved, 0);
+	KUNIT_EXPECT_EQ(test, c.wrong_node, 0);
+	for_each_online_node(nid) {
+		KUNIT_EXPECT_EQ(test, NODE_ZONE(nid)->managed_pages, c.pages[nid]);
+		KUNIT_EXPECT_LE(test, node_free_pages(nid), c.pages[nid]);
+		KUNIT_EXPECT_EQ(test, node_free_bytes(nid), (u64)node_free_pages(nid) << PAGE_SHIFT);
+	}
+}
+
+SELFTEST(memblock, closed_after_handoff)
+{
+	phys_addr_t pa;
+
+	KUNIT_EXPECT_TRUE(test, memblock_closed);
+	KUNIT_EXPECT_TRUE(test, page_alloc_ready);
+	printk_capture_start(out, sizeof(out));
+	pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, MEMBLOCK_ALLOC_ANY, NUMA_NO_NODE);
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, pa, 0);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "WARNING: memblock_closed") != NULL);
+}
+
+SELFTEST(memblock, memoryless_node_has_no_pages)
 {
 	int nid;
 
 	for_each_online_node(nid) {
-		phys_addr_t before = memblock_node_free(nid), pa;
-		if (!memblock_node_memory(nid))
+		if (memblock_node_memory(nid))
 			continue;
-		pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, MEMBLOCK_ALLOC_ANY, nid);
-		KUNIT_ASSERT_NE(test, pa, 0);
-		KUNIT_EXPECT_EQ(test, node_of(pa), nid);
-		KUNIT_EXPECT_TRUE(test, memblock_is_reserved(pa));
-		KUNIT_EXPECT_TRUE(test, memblock_is_reserved(pa + PAGE_SIZE - 1));
-		KUNIT_EXPECT_EQ(test, memblock_node_free(nid), before - PAGE_SIZE);
+		KUNIT_EXPECT_FALSE(test, NODE_ZONE(nid)->has_memory);
+		KUNIT_EXPECT_EQ(test, NODE_ZONE(nid)->managed_pages, 0);
+		KUNIT_EXPECT_EQ(test, node_free_pages(nid), 0);
+		KUNIT_EXPECT_NULL(test, alloc_pages_node(nid, __GFP_THISNODE | __GFP_NOWARN, 0));
 	}
-}
-
-SELFTEST(memblock, alloc_respects_limit_and_alignment)
-{
-	phys_addr_t pa = memblock_phys_alloc(PAGE_SIZE, 1UL << 16, 64UL << 20, NUMA_NO_NODE);
-
-	KUNIT_ASSERT_NE(test, pa, 0);
-	KUNIT_EXPECT_LT(test, pa + PAGE_SIZE, 64UL << 20);
-	KUNIT_EXPECT_EQ(test, pa & ((1UL << 16) - 1), 0);
-}
-
-SELFTEST(memblock, memoryless_node_gets_nothing)
-{
-	int nid;
-
-	for_each_online_node(nid)
-		if (!memblock_node_memory(nid))
-			KUNIT_EXPECT_EQ(test, memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, MEMBLOCK_ALLOC_ANY, nid), 0);
 }

@@ -12,7 +12,7 @@
 #define SWITCH_ROUNDS	200	/* register checks per task */
 #define PINGPONG_ROUNDS	100	/* round trips per CPU pair */
 #define WAKE_WAITERS	4	/* waiter threads per CPU in the wakeup race */
-#define WAKE_ROUNDS	50	/* completions each waiter waits for */
+#define WAKE_EVENTS	2400	/* wakeups in each race, shared among the CPUs */
 #define JOIN_TIMEOUT	(20 * NSEC_PER_SEC)	/* a lost wakeup shows as this timeout */
 
 long regs_survive_schedule(unsigned long pattern);
@@ -141,11 +141,17 @@ struct wake_race {
 	int waiters;
 };
 
+/* Events per waiter: the total is fixed, so big machines do not take longer. */
+static int wake_rounds(void)
+{
+	return max(8, WAKE_EVENTS / (num_online_cpus() * WAKE_WAITERS));
+}
+
 static int completion_waiter(void *p)
 {
 	struct wake_race *w = p;
 
-	for (int i = 0; i < WAKE_ROUNDS; i++)
+	for (int i = 0; i < wake_rounds(); i++)
 		wait_for_completion(&w->done);
 	return 0;
 }
@@ -154,7 +160,7 @@ static int completion_waker(void *p)
 {
 	struct wake_race *w = p;
 
-	for (int i = 0; i < WAKE_ROUNDS * WAKE_WAITERS; i++) {
+	for (int i = 0; i < wake_rounds() * WAKE_WAITERS; i++) {
 		complete(&w->done);
 		if (i % 8 == 0)
 			cond_resched();
@@ -209,7 +215,7 @@ static int queue_waker(void *p)
 {
 	struct wake_race *w = p;
 
-	for (int i = 0; i < WAKE_ROUNDS * WAKE_WAITERS; i++) {
+	for (int i = 0; i < wake_rounds() * WAKE_WAITERS; i++) {
 		atomic_inc(&w->events);
 		wake_up(&w->wq);
 		if (i % 8 == 0)
@@ -247,7 +253,7 @@ SELFTEST(sched, waitqueue_wakeups_never_lost)
 	while (atomic_read(&w.consumed) < atomic_read(&w.events) && ktime_get_ns() < deadline)
 		msleep(5);
 	KUNIT_EXPECT_EQ(test, atomic_read(&w.consumed), atomic_read(&w.events));
-	KUNIT_EXPECT_EQ(test, atomic_read(&w.events), nk * WAKE_ROUNDS * WAKE_WAITERS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&w.events), nk * wake_rounds() * WAKE_WAITERS);
 	for (int i = 0; i < nw; i++)
 		kthread_stop(waiters[i]);
 }
