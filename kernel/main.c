@@ -16,6 +16,7 @@
 #include "kernel/mm/memblock.h"
 #include "kernel/mm/numa.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/mm/slab.h"
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/desc.h"
@@ -55,6 +56,7 @@ void kernel_main(u32 magic, phys_addr_t mbi)
 	arch_cpu_setup();			/* reload GDT/TSS from the boot CPU's own area */
 	page_alloc_init();			/* memblock hands every free page to the buddy allocator */
 	kstack_init();				/* guarded stacks: the APs' need the page allocator */
+	kmem_cache_init();			/* slab caches and kmalloc: pages and alloc_percpu */
 	stack = kstack_alloc(numa_mem_id());	/* leave the image's unguarded boot stack */
 	if (!stack)
 		panic("no memory for the boot CPU's stack");
