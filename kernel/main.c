@@ -3,6 +3,7 @@
  * monitor prompt. Each step needs the ones before it; the comment on each
  * line says why it sits where it does.
  */
+#include "kernel/bench.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/monitor.h"
@@ -76,6 +77,10 @@ static void kernel_main_guarded(void *unused)
 	if (selftest_requested()) {
 		int failed = selftest_run(selftest_globs());
 		qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	}
+	if (bench_requested()) {
+		bench_run();
+		qemu_exit(QEMU_EXIT_PASS);
 	}
 	monitor_run();
 }
