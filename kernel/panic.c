@@ -14,6 +14,7 @@
  */
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/symbols.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
 #include "kernel/selftest.h"
@@ -33,11 +34,8 @@ static int oops_count;
 
 const char *exception_name(int vector);
 
-void show_backtrace(unsigned long rbp, unsigned long rip)
+static void walk_frames(unsigned long rbp)
 {
-	printk(KERN_ERR "Call trace:\n");
-	if (rip)
-		printk(KERN_ERR "  %pS\n", (void *)rip);
 	for (int depth = 0; depth < BACKTRACE_MAX_DEPTH; depth++) {
 		unsigned long ret;
 		if (!rbp || (rbp & 7) || !on_this_cpu_stack(rbp, 16))
@@ -52,9 +50,46 @@ void show_backtrace(unsigned long rbp, unsigned long rip)
 	}
 }
 
+void show_backtrace(unsigned long rbp, unsigned long rip)
+{
+	printk(KERN_ERR "Call trace:\n");
+	if (rip)
+		printk(KERN_ERR "  %pS\n", (void *)rip);
+	walk_frames(rbp);
+}
+
 void __noinline dump_stack(void)
 {
 	show_backtrace(read_rbp(), 0);
+}
+
+/*
+ * The caller of the function that faulted, if that function has no frame
+ * of its own yet: gcc compiles small leaf functions without pushing rbp,
+ * and every function is frameless at its first instruction. Then the
+ * return address is still on top of the stack, and regs->rbp is already
+ * the caller's frame, which the frame walk continues from.
+ */
+static unsigned long frameless_caller(const struct pt_regs *r)
+{
+	static const u8 prologue[4] = { 0x55, 0x48, 0x89, 0xe5 };	/* push %rbp; mov %rsp,%rbp */
+	unsigned long start, size, ret;
+	const char *name;
+
+	if (!ksym_lookup(r->rip, &name, &start, &size))
+		return 0;
+	if (!memcmp((void *)start, prologue, sizeof(prologue)) && r->rip > start) {
+		if (r->rip >= start + sizeof(prologue))
+			return 0;			/* has a frame: the walk finds its caller */
+		if (!on_this_cpu_stack(r->rsp, 16))	/* between push and mov */
+			return 0;
+		ret = ((unsigned long *)r->rsp)[1];
+	} else {
+		if (!on_this_cpu_stack(r->rsp, 8))
+			return 0;
+		ret = ((unsigned long *)r->rsp)[0];
+	}
+	return ksym_lookup(ret, &name, &start, &size) ? ret : 0;
 }
 
 void show_regs(const struct pt_regs *r)
@@ -67,8 +102,14 @@ void show_regs(const struct pt_regs *r)
 	printk(KERN_ERR "R10: %016lx R11: %016lx R12: %016lx\n", r->r10, r->r11, r->r12);
 	printk(KERN_ERR "R13: %016lx R14: %016lx R15: %016lx\n", r->r13, r->r14, r->r15);
 	printk(KERN_ERR "CR2: %016lx CR3: %016lx CR4: %016lx\n", read_cr2(), read_cr3(), read_cr4());
-	if (!user_mode(r))
-		show_backtrace(r->rbp, r->rip);
+	if (!user_mode(r)) {
+		unsigned long caller = frameless_caller(r);
+
+		printk(KERN_ERR "Call trace:\n  %pS\n", (void *)r->rip);
+		if (caller)
+			printk(KERN_ERR "  %pS\n", (void *)(caller - 1));
+		walk_frames(r->rbp);
+	}
 }
 
 static void describe_page_fault(const struct pt_regs *r)

@@ -85,6 +85,8 @@ static void emit(const char *s, size_t n, bool to_console)
 
 	if (cap->buf) {
 		size_t room = cap->size - 1 - cap->len;
+		if (!to_console)
+			return;		/* capture shows what the console would */
 		if (n > room)
 			n = room;
 		memcpy(cap->buf + cap->len, s, n);

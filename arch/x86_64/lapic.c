@@ -112,7 +112,9 @@ void lapic_init_bsp(phys_addr_t mmio_phys)
 {
 	lapic_phys = mmio_phys;
 	x2apic_mode = cpu_has_x2apic();
-	if (!x2apic_mode)
+	if (x2apic_mode)	/* the x2APIC MSRs fault until the mode is on */
+		wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
+	else
 		lapic_mmio = ioremap(mmio_phys, PAGE_SIZE, IOREMAP_UNCACHED);
 	set_irq_handler(SPURIOUS_VECTOR, spurious_interrupt);
 	set_irq_handler(LOCAL_TIMER_VECTOR, timer_interrupt);

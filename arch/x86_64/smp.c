@@ -363,6 +363,7 @@ void smp_stop_other_cpus(void)
 		}
 	for (int i = 0; i < 1000 && READ_ONCE(cpus_stopped) < expected; i++)
 		udelay(100);
+	printk(KERN_EMERG "smp: stopped %d of %d other CPUs\n", READ_ONCE(cpus_stopped), expected);
 }
 
 void smp_stop_this_cpu(struct pt_regs *regs)
