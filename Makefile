@@ -4,6 +4,7 @@
 #   make iso        build build/run/numbat.iso as `make run` would boot it
 #   make run        install what is missing, build, boot in QEMU to the monitor
 #   make test       install, build, run every self-test suite on every topology
+#   make bench      boot a release build (build-release, DEBUG=0) and print the benchmarks
 #   make gdb        attach gdb to a `make run GDB=1`
 #
 # Variables for run (defaults: 4 CPUs, 1024 MB on 2 nodes): SMP MEM NODES DIST NUMA CMDLINE SCRIPT ACCEL QEMUFLAGS GDB
@@ -32,6 +33,7 @@ ACCEL     ?= tcg
 QEMUFLAGS ?=
 GDB       ?=
 TESTFLAGS ?=
+BENCHFLAGS ?=
 
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
@@ -46,7 +48,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 SRCS := $(shell find boot arch kernel tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null | sort)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 
-.PHONY: all iso run test gdb deps clean check-symbols
+.PHONY: all iso run test bench gdb deps clean check-symbols
 all: $(BUILD)/numbat.elf
 
 # V=1 shows the full commands
@@ -102,6 +104,10 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) tests/test_runner.py
 	$(PYTHON) tests/run --no-build $(TESTFLAGS)
+
+# SMP=N (default 4) CPUs on 2 nodes; BENCHFLAGS passes options to tests/bench.
+bench: deps
+	$(PYTHON) tests/bench $(if $(SMP),--smp $(SMP)) $(BENCHFLAGS)
 
 gdb:
 	gdb $(BUILD)/numbat.elf -ex 'target remote :1234'

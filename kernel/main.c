@@ -3,6 +3,7 @@
  * monitor prompt. Each step needs the ones before it; the comment on each
  * line says why it sits where it does.
  */
+#include "kernel/bench.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/monitor.h"
@@ -17,6 +18,7 @@
 #include "kernel/mm/memblock.h"
 #include "kernel/mm/numa.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/mm/slab.h"
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/desc.h"
@@ -37,6 +39,10 @@ static int init_main(void *unused)
 	if (selftest_requested()) {
 		int failed = selftest_run(selftest_globs());
 		qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	}
+	if (bench_requested()) {
+		bench_run();
+		qemu_exit(QEMU_EXIT_PASS);
 	}
 	monitor_run();
 }
@@ -67,6 +73,7 @@ void kernel_main(u32 magic, phys_addr_t mbi)
 	arch_cpu_setup();			/* reload GDT/TSS from the boot CPU's own area */
 	page_alloc_init();			/* memblock hands every free page to the buddy allocator */
 	kstack_init();				/* guarded stacks: the APs' need the page allocator */
+	kmem_cache_init();			/* slab caches and kmalloc: pages and alloc_percpu */
 	stack = kstack_alloc(numa_mem_id());	/* leave the image's unguarded boot stack */
 	if (!stack)
 		panic("no memory for the boot CPU's stack");

@@ -10,6 +10,7 @@
  */
 #include "kernel/printk.h"
 #include "kernel/percpu.h"
+#include "kernel/sched/task.h"
 #include "kernel/time.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
@@ -26,11 +27,21 @@ static spinlock_t console_lock = SPINLOCK_INIT("console_lock");
 static char log_buf[LOG_BUF_SIZE];
 static unsigned long log_head;		/* total bytes ever written */
 
-struct capture {
-	char *buf;
-	size_t size, len;
-};
-static DEFINE_PER_CPU(struct capture, printk_capture);
+/*
+ * Capture belongs to the task, not the CPU: a test that captures may sleep
+ * and wake on another CPU. Output from interrupt handlers is never
+ * captured (it is not the task's).
+ */
+DECLARE_PER_CPU(int, irq_depth);
+
+static struct printk_capture *task_capture(void)
+{
+	struct task *t = this_cpu_read(current_task);
+
+	if (!t || this_cpu_read(irq_depth))
+		return NULL;
+	return &t->capture;
+}
 
 static int parse_loglevel(const char *val)
 {
@@ -79,11 +90,11 @@ static void log_store(const char *s, size_t n)
 /* Writes under the lock, or to this CPU's capture buffer if one is set. */
 static void emit(const char *s, size_t n, bool to_console)
 {
-	struct capture *cap = this_cpu_ptr(&printk_capture);
+	struct printk_capture *cap = task_capture();
 	unsigned long flags;
 	bool locked;
 
-	if (cap->buf) {
+	if (cap && cap->buf) {
 		size_t room = cap->size - 1 - cap->len;
 		if (!to_console)
 			return;		/* capture shows what the console would */
@@ -164,7 +175,7 @@ void console_printf(const char *fmt, ...)
 
 void printk_capture_start(char *buf, size_t size)
 {
-	struct capture *cap = this_cpu_ptr(&printk_capture);
+	struct printk_capture *cap = &current->capture;
 
 	buf[0] = 0;
 	cap->size = size;
@@ -174,7 +185,7 @@ void printk_capture_start(char *buf, size_t size)
 
 size_t printk_capture_stop(void)
 {
-	struct capture *cap = this_cpu_ptr(&printk_capture);
+	struct printk_capture *cap = &current->capture;
 
 	cap->buf = NULL;
 	return cap->len;

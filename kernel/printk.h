@@ -55,8 +55,9 @@ void console_vprintf(const char *fmt, va_list ap);
 void console_write(const char *s, size_t n);
 
 /*
- * Capture: while a capture buffer is set on this CPU, everything this CPU
- * would print (printk and console_*) is appended to the buffer instead.
+ * Capture: while the current task has a capture buffer, everything it
+ * would print on the console (printk and console_*) is appended to the
+ * buffer instead.
  * The self-test framework uses it to check what a failing test reports.
  */
 void printk_capture_start(char *buf, size_t size);

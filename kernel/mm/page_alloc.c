@@ -10,6 +10,9 @@
  *    its other pages have no flags. No page is in two free blocks.
  *  - Two free buddies of the same order are never both on the free lists:
  *    freeing merges them at once (coalescing is eager).
+ *  - A free block is on the free list of its pageblock's type (a block
+ *    larger than a pageblock: all its pageblocks have that type). Changing
+ *    a pageblock's type moves its free blocks.
  *  - zone->free_pages is the sum of 2^k over the blocks on the free lists;
  *    free_area[k].nr_free counts the order-k blocks.
  *  - A page on a per-CPU list has PG_pcp and refcount 0, belongs to the
@@ -132,6 +135,8 @@ static bool page_is_buddy(struct zone *z, unsigned long pfn, unsigned int order)
  */
 void __free_one_page(struct zone *z, unsigned long pfn, unsigned int order)
 {
+	int mt;
+
 	while (order < MAX_ORDER) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 
@@ -141,7 +146,11 @@ void __free_one_page(struct zone *z, unsigned long pfn, unsigned int order)
 		pfn &= buddy_pfn;		/* the merged block starts at the lower one */
 		order++;
 	}
-	add_to_free_list(z, pfn_to_page(pfn), order, *pageblock_slot(z, pfn));
+	mt = *pageblock_slot(z, pfn);
+	/* a free block spanning pageblocks gives them all the type of its list */
+	for (unsigned long p = pfn + pageblock_nr_pages; p < pfn + (1UL << order); p += pageblock_nr_pages)
+		*pageblock_slot(z, p) = mt;
+	add_to_free_list(z, pfn_to_page(pfn), order, mt);
 }
 
 /* Splits a block of order `high` down to `low`, returning the upper halves. */
@@ -572,6 +581,12 @@ static int check_block(struct zone *z, struct page *p, unsigned int order, int m
 		       z->nid, pfn, order, p->order, mt, p->migratetype, p->flags);
 		bad++;
 	}
+	for (unsigned long b = pfn; b < pfn + (1UL << order) && !bad; b += pageblock_nr_pages)
+		if (*pageblock_slot(z, b) != mt) {
+			pr_err("page_alloc: node %d: free block pfn %#lx on list %d, its pageblock is type %d\n",
+			       z->nid, pfn, mt, *pageblock_slot(z, b));
+			bad++;
+		}
 	for (unsigned long i = 1; i < (1UL << order) && !bad; i++)
 		if (p[i].flags || page_count(&p[i])) {
 			pr_err("page_alloc: node %d: page %#lx inside a free block has flags %#lx\n",

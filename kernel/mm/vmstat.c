@@ -125,8 +125,3 @@ static int cmd_numastat(int argc, char **argv)
 	return 0;
 }
 MONITOR_CMD(numastat, "", "page allocations per node: hits, misses, local, other (as numastat)", cmd_numastat);
-
-/* Overridden by the slab allocator, which holds empty slabs for reuse. */
-__weak void kmem_cache_shrink_all(void)
-{
-}

@@ -450,6 +450,7 @@ void sched_init(unsigned long stack_lo, unsigned long stack_hi)
 
 	for_each_possible_cpu(cpu)
 		timers_init_cpu(cpu);
+	task_cache_init();
 	init_idle(0, stack_lo, stack_hi);
 	sched_running = true;
 }

@@ -18,7 +18,7 @@
 #include "kernel/printk.h"
 #include "kernel/panic.h"
 #include "kernel/mm/kstack.h"
-#include "kernel/mm/page_alloc.h"
+#include "kernel/mm/slab.h"
 #include "kernel/mm/numa.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
@@ -63,18 +63,24 @@ static void prepare_stack(struct task *p)
 	p->saved_rsp = (unsigned long)sp;
 }
 
+static struct kmem_cache *task_cache;	/* struct task, as Linux's task_struct cache */
+
+void task_cache_init(void)
+{
+	task_cache = kmem_cache_create("task_struct", sizeof(struct task), 64, SLAB_HWCACHE_ALIGN, NULL);
+	if (!task_cache)
+		panic("cannot create the task_struct cache");
+}
+
+/* The task's struct on the node it will run on, like its stack. */
 static struct task *alloc_task_struct(int node)
 {
-	struct page *pg;
-
-	BUILD_BUG_ON(sizeof(struct task) > PAGE_SIZE);
-	pg = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO, 0);
-	return pg ? page_address(pg) : NULL;
+	return kmem_cache_alloc_node(task_cache, GFP_KERNEL | __GFP_ZERO, node);
 }
 
 static void free_task_struct(struct task *p)
 {
-	free_pages((unsigned long)p, 0);
+	kmem_cache_free(task_cache, p);
 }
 
 static struct task *task_create(int (*fn)(void *), void *data, int node, const char *fmt, va_list ap)

@@ -53,6 +53,12 @@ struct held_lock {
 	unsigned long trace[4];		/* where it was taken */
 };
 
+/* Where printk output goes instead of the console, while set (printk.h). */
+struct printk_capture {
+	char *buf;
+	size_t size, len;
+};
+
 struct held_stack {
 	int depth;
 	struct held_lock locks[MAX_LOCK_DEPTH];
@@ -95,6 +101,7 @@ struct task {
 	/* debugging */
 	struct held_stack lockdep;	/* sleeping locks held (spinlocks are per CPU) */
 	struct recovery *test_recovery;	/* self-test recovery point (kernel/selftest.c) */
+	struct printk_capture capture;	/* kernel/printk.h */
 };
 
 DECLARE_PER_CPU(struct task *, current_task);

@@ -11,9 +11,10 @@
 
 #define SWITCH_ROUNDS	200	/* register checks per task */
 #define PINGPONG_ROUNDS	100	/* round trips per CPU pair */
-#define WAKE_WAITERS	4	/* waiter threads per CPU in the wakeup race */
-#define WAKE_EVENTS	2400	/* wakeups in each race, shared among the CPUs */
-#define JOIN_TIMEOUT	(20 * NSEC_PER_SEC)	/* a lost wakeup shows as this timeout */
+#define WAKE_WAITERS	2	/* waiter threads per CPU in the wakeup race */
+#define WAKE_EVENTS	400	/* wakeups in each race, shared among the CPUs */
+#define JOIN_TIMEOUT	(20 * NSEC_PER_SEC)	/* longest wait for one thread in the simple tests */
+#define STALL_TIMEOUT	(10 * NSEC_PER_SEC)	/* no progress this long: a wakeup was lost */
 
 long regs_survive_schedule(unsigned long pattern);
 
@@ -137,9 +138,31 @@ struct wake_race {
 	struct completion done;
 	struct wait_queue_head wq;
 	atomic_t events;		/* wait-queue events posted */
-	atomic_t consumed;
+	atomic_t consumed;		/* events (or completions) consumed */
 	int waiters;
 };
+
+/*
+ * Waits for the race to consume `want` events. On a loaded host the
+ * threads may crawl, so only a stall (no event consumed for
+ * STALL_TIMEOUT while some remain) counts as a lost wakeup.
+ */
+static bool wait_for_progress(atomic_t *consumed, int want)
+{
+	int last = -1;
+	ktime_t since = ktime_get_ns();
+
+	while (atomic_read(consumed) < want) {
+		if (atomic_read(consumed) != last) {
+			last = atomic_read(consumed);
+			since = ktime_get_ns();
+		} else if (ktime_get_ns() - since > STALL_TIMEOUT) {
+			return false;
+		}
+		msleep(20);
+	}
+	return true;
+}
 
 /* Events per waiter: the total is fixed, so big machines do not take longer. */
 static int wake_rounds(void)
@@ -151,8 +174,10 @@ static int completion_waiter(void *p)
 {
 	struct wake_race *w = p;
 
-	for (int i = 0; i < wake_rounds(); i++)
+	for (int i = 0; i < wake_rounds(); i++) {
 		wait_for_completion(&w->done);
+		atomic_inc(&w->consumed);
+	}
 	return 0;
 }
 
@@ -172,9 +197,10 @@ SELFTEST(sched, completion_wakeups_never_lost)
 {
 	static struct wake_race w;
 	struct task *t[MAX_CPUS * (WAKE_WAITERS + 1)];
-	int n = 0, cpu;
+	int n = 0, cpu, want = num_online_cpus() * WAKE_WAITERS * wake_rounds();
 
 	init_completion(&w.done);
+	atomic_set(&w.consumed, 0);
 	for_each_online_cpu(cpu) {
 		for (int i = 0; i < WAKE_WAITERS; i++) {
 			t[n] = kthread_create(completion_waiter, &w, "cwait/%d", cpu);
@@ -185,30 +211,43 @@ SELFTEST(sched, completion_wakeups_never_lost)
 	}
 	for (int i = 0; i < n; i++)
 		wake_up_process(t[i]);
-	for (int i = 0; i < n; i++) {
-		KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&t[i]->exited, JOIN_TIMEOUT), 0);
-		if (!completion_done(&t[i]->exited))
-			complete_all(&w.done);	/* unstick it so the test can end */
+	KUNIT_EXPECT_TRUE(test, wait_for_progress(&w.consumed, want));
+	KUNIT_EXPECT_EQ(test, atomic_read(&w.consumed), want);
+	if (atomic_read(&w.consumed) < want)
+		complete_all(&w.done);		/* unstick the waiters so the test can end */
+	else
+		KUNIT_EXPECT_FALSE(test, completion_done(&w.done));	/* every complete() consumed */
+	for (int i = 0; i < n; i++)
 		kthread_stop(t[i]);
-	}
-	KUNIT_EXPECT_FALSE(test, completion_done(&w.done));	/* every complete() was consumed */
 }
 
-/* Consumes events one at a time; sleeps only when none is left. */
+/*
+ * Consumes events one at a time; sleeps only when none is left. It waits
+ * as an exclusive waiter, so each wake_up() wakes one sleeper: a lost
+ * wakeup leaves an event behind with everyone asleep, which the test sees.
+ */
 static int queue_waiter(void *p)
 {
 	struct wake_race *w = p;
+	struct wait_queue_entry wait;
 
+	init_wait_entry(&wait);
 	for (;;) {
 		int c;
-		wait_event(w->wq, atomic_read(&w->consumed) < atomic_read(&w->events) ||
-				  kthread_should_stop());
+		prepare_to_wait_exclusive(&w->wq, &wait, TASK_UNINTERRUPTIBLE);
 		c = atomic_read(&w->consumed);
-		if (c < atomic_read(&w->events))
-			atomic_cmpxchg(&w->consumed, c, c + 1);
-		else if (kthread_should_stop())
-			return 0;
+		if (c < atomic_read(&w->events)) {
+			finish_wait(&w->wq, &wait);
+			if (atomic_cmpxchg(&w->consumed, c, c + 1) == c)
+				wake_up(&w->wq);	/* events may remain: pass the baton */
+			continue;
+		}
+		if (kthread_should_stop())
+			break;
+		schedule();
 	}
+	finish_wait(&w->wq, &wait);
+	return 0;
 }
 
 static int queue_waker(void *p)
@@ -229,7 +268,6 @@ SELFTEST(sched, waitqueue_wakeups_never_lost)
 	static struct wake_race w;
 	struct task *waiters[MAX_CPUS * WAKE_WAITERS], *wakers[MAX_CPUS];
 	int nw = 0, nk = 0, cpu;
-	ktime_t deadline;
 
 	init_waitqueue_head(&w.wq);
 	atomic_set(&w.events, 0);
@@ -249,9 +287,7 @@ SELFTEST(sched, waitqueue_wakeups_never_lost)
 	for (int i = 0; i < nk; i++)
 		kthread_stop(wakers[i]);
 	/* every event must be consumed by some waiter without further wakeups */
-	deadline = ktime_get_ns() + JOIN_TIMEOUT;
-	while (atomic_read(&w.consumed) < atomic_read(&w.events) && ktime_get_ns() < deadline)
-		msleep(5);
+	KUNIT_EXPECT_TRUE(test, wait_for_progress(&w.consumed, atomic_read(&w.events)));
 	KUNIT_EXPECT_EQ(test, atomic_read(&w.consumed), atomic_read(&w.events));
 	KUNIT_EXPECT_EQ(test, atomic_read(&w.events), nk * wake_rounds() * WAKE_WAITERS);
 	for (int i = 0; i < nw; i++)

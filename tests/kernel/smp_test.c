@@ -14,7 +14,7 @@
 #include "arch/x86_64/paging.h"
 
 #define PERCPU_INC_ROUNDS	100000	/* this_cpu_inc per CPU in the race test */
-#define IPI_STORM_CALLS		4000	/* synchronous IPIs in the storm, all CPUs together */
+#define IPI_STORM_CALLS		1500	/* synchronous IPIs in the storm, all CPUs together */
 #define TICK_WAIT_MS		60	/* at HZ=100, several ticks */
 
 static DEFINE_PER_CPU(unsigned long, test_counter);

@@ -18,8 +18,8 @@
  * CPUs on a small host (TCG runs each CPU as a host thread) takes about as
  * long as one with few. `make torture` style long runs raise these.
  */
-#define MUTEX_OPS	6000	/* lock/unlock pairs, all threads together */
-#define RWSEM_OPS	6000
+#define MUTEX_OPS	3000	/* lock/unlock pairs, all threads together */
+#define RWSEM_OPS	3000
 #define SEQ_ROUNDS	20000	/* writes by the one writer */
 #define THREADS_PER_CPU	2	/* torture threads per CPU, run one wave per CPU at a time */
 

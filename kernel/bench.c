@@ -1,0 +1,192 @@
+/*
+ * kernel/bench.c - running benchmarks and printing their figures (see
+ * bench.h).
+ *
+ * The CPUs of a measurement start together (each spins until the last has
+ * arrived), run their body until a common deadline, and report how many
+ * operations they did and how long they took. Work reaches the other CPUs
+ * through their idle loops (smp_run_on_cpu), with interrupts on, like the
+ * self-tests' test_on_each_cpu.
+ */
+#include "kernel/bench.h"
+#include "kernel/cmdline.h"
+#include "kernel/printk.h"
+#include "kernel/smp.h"
+#include "kernel/time.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+
+#define BENCH_GLOBS_MAX	256
+
+extern const struct benchmark __start_benchmarks[], __stop_benchmarks[];
+
+unsigned long bench_duration_ms = BENCH_DEFAULT_MS;
+static char bench_globs[BENCH_GLOBS_MAX];
+
+static int parse_bench(const char *val)
+{
+	strlcpy(bench_globs, val, sizeof(bench_globs));
+	return 0;
+}
+CMDLINE_PARAM("bench", parse_bench, "run benchmarks at boot and exit QEMU: all, or globs separated by commas");
+
+static int parse_bench_ms(const char *val)
+{
+	unsigned long ms;
+	int err = kstrtoul(val, 10, &ms);
+
+	if (err || !ms || ms > 60000)
+		return err ? err : -EINVAL;
+	bench_duration_ms = ms;
+	return 0;
+}
+CMDLINE_PARAM("bench.ms", parse_bench_ms, "milliseconds each benchmark measurement runs (default 300)");
+
+bool bench_requested(void)
+{
+	return bench_globs[0] != 0;
+}
+
+struct bench_ctx {
+	bench_body_fn body;
+	void *arg;
+	atomic_t arrived;
+	int ncpus;
+	volatile bool go;
+	ktime_t deadline;
+	unsigned long ops[MAX_CPUS];
+	ktime_t ns[MAX_CPUS];
+};
+
+struct bench_call {
+	struct bench_ctx *ctx;
+	int cpu;
+};
+
+static void bench_measure(struct bench_ctx *ctx, int cpu)
+{
+	unsigned long ops = 0;
+	ktime_t start = ktime_get_ns(), now;
+
+	do {
+		ops += ctx->body(ctx->arg, cpu);
+		now = ktime_get_ns();
+	} while (now < ctx->deadline);
+	ctx->ops[cpu] = ops;
+	ctx->ns[cpu] = now - start;
+}
+
+static void bench_worker(void *p)
+{
+	struct bench_call *c = p;
+	struct bench_ctx *ctx = c->ctx;
+
+	ctx->body(ctx->arg, c->cpu);		/* warm up: caches, lists, slabs */
+	atomic_inc(&ctx->arrived);
+	while (!READ_ONCE(ctx->go))
+		cpu_relax();
+	bench_measure(ctx, c->cpu);
+}
+
+/* The first ncpus online CPUs; the caller must be the first of them. */
+u64 bench_run_on_cpus(int ncpus, bench_body_fn body, void *arg)
+{
+	static struct bench_ctx ctx;
+	struct bench_call calls[MAX_CPUS];
+	struct cpu_work work[MAX_CPUS];
+	int cpus[MAX_CPUS], n = 0, cpu, self = smp_processor_id();
+	u64 total = 0;
+
+	for_each_online_cpu(cpu)
+		if (n < ncpus)
+			cpus[n++] = cpu;
+	if (WARN_ON(!n || cpus[0] != self))
+		return 0;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.body = body;
+	ctx.arg = arg;
+	ctx.ncpus = n;
+	for (int i = 1; i < n; i++) {
+		calls[i] = (struct bench_call){ &ctx, cpus[i] };
+		work[i] = (struct cpu_work){ bench_worker, &calls[i], false };
+		smp_run_on_cpu(cpus[i], &work[i]);
+	}
+	body(arg, self);
+	while (atomic_read(&ctx.arrived) < n - 1)
+		cpu_relax();
+	ctx.deadline = ktime_get_ns() + bench_duration_ms * NSEC_PER_MSEC;
+	WRITE_ONCE(ctx.go, true);
+	bench_measure(&ctx, self);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			while (!READ_ONCE(work[i].done))
+				cpu_relax();
+		total += ctx.ns[cpus[i]] ? ctx.ops[cpus[i]] * NSEC_PER_SEC / ctx.ns[cpus[i]] : 0;
+	}
+	return total / n;
+}
+
+/* "2.1M", "350.0K", "12" */
+static void format_rate(char *buf, size_t size, u64 rate)
+{
+	if (rate >= 1000000)
+		snprintf(buf, size, "%lu.%luM", rate / 1000000, (rate % 1000000) / 100000);
+	else if (rate >= 1000)
+		snprintf(buf, size, "%lu.%luK", rate / 1000, (rate % 1000) / 100);
+	else
+		snprintf(buf, size, "%lu", rate);
+}
+
+void bench_report(const char *name, int ncpus, const char *label_a, u64 rate_a,
+		  const char *label_b, u64 rate_b)
+{
+	char a[16], b[16];
+	u64 ratio10 = rate_b ? (rate_a * 10 + rate_b / 2) / rate_b : 0;
+
+	format_rate(a, sizeof(a), rate_a);
+	format_rate(b, sizeof(b), rate_b);
+	console_printf("bench %-24s  cpus=%-2d  %s: %s ops/s/cpu  %s: %s ops/s/cpu  ratio %lu.%lux\n",
+		       name, ncpus, label_a, a, label_b, b, ratio10 / 10, ratio10 % 10);
+}
+
+int bench_cpu_counts(int *counts, int max)
+{
+	int online = num_online_cpus(), n = 0;
+
+	for (int c = 1; c < online && n < max - 1; c *= 2)
+		counts[n++] = c;
+	counts[n++] = online;
+	return n;
+}
+
+static bool selected(const char *name)
+{
+	char glob[64];
+	const char *g = bench_globs;
+
+	while (*g) {
+		size_t n = strchr(g, ',') ? (size_t)(strchr(g, ',') - g) : strlen(g);
+		strlcpy(glob, g, min(n + 1, sizeof(glob)));
+		if (!strcmp(glob, "all") || glob_match(glob, name))
+			return true;
+		g += n + (g[n] == ',');
+	}
+	return false;
+}
+
+int bench_run(void)
+{
+	int ran = 0;
+
+	console_printf("# numbat bench: %d CPUs online, %lu ms per measurement\n", num_online_cpus(),
+		       bench_duration_ms);
+	for (const struct benchmark *b = __start_benchmarks; b < __stop_benchmarks; b++)
+		if (selected(b->name)) {
+			b->fn();
+			ran++;
+		}
+	console_printf("# numbat bench: %d benchmark%s run\n", ran, ran == 1 ? "" : "s");
+	return ran;
+}
