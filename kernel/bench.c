@@ -5,10 +5,11 @@
  * The CPUs of a measurement start together (each spins until the last has
  * arrived), run their body until a common deadline, and report how many
  * operations they did and how long they took. Work reaches the other CPUs
- * through their idle loops (smp_run_on_cpu), with interrupts on, like the
- * self-tests' test_on_each_cpu.
+ * in kernel threads bound to them, like the self-tests' test_on_each_cpu.
  */
 #include "kernel/bench.h"
+#include "kernel/sched/sched.h"
+#include "kernel/mm/numa.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
@@ -78,51 +79,57 @@ static void bench_measure(struct bench_ctx *ctx, int cpu)
 	ctx->ns[cpu] = now - start;
 }
 
-static void bench_worker(void *p)
+/*
+ * One kernel thread per measured CPU, bound to it, so bodies may sleep
+ * (a contended mutex does). The threads warm up, then meet: the last to
+ * arrive sets the deadline and starts them all; each thread spins only
+ * while the others are still arriving on their own CPUs, so nobody waits
+ * for a CPU that a spinner holds.
+ */
+static int bench_thread(void *p)
 {
 	struct bench_call *c = p;
 	struct bench_ctx *ctx = c->ctx;
 
 	ctx->body(ctx->arg, c->cpu);		/* warm up: caches, lists, slabs */
-	atomic_inc(&ctx->arrived);
-	while (!READ_ONCE(ctx->go))
+	if (atomic_inc_return(&ctx->arrived) == ctx->ncpus) {
+		ctx->deadline = ktime_get_ns() + bench_duration_ms * NSEC_PER_MSEC;
+		smp_store_release(&ctx->go, true);
+	}
+	while (!smp_load_acquire(&ctx->go))
 		cpu_relax();
 	bench_measure(ctx, c->cpu);
+	return 0;
 }
 
-/* The first ncpus online CPUs; the caller must be the first of them. */
+/* The first ncpus online CPUs run body; the caller sleeps meanwhile. */
 u64 bench_run_on_cpus(int ncpus, bench_body_fn body, void *arg)
 {
 	static struct bench_ctx ctx;
 	struct bench_call calls[MAX_CPUS];
-	struct cpu_work work[MAX_CPUS];
-	int cpus[MAX_CPUS], n = 0, cpu, self = smp_processor_id();
+	struct task *threads[MAX_CPUS];
+	int cpus[MAX_CPUS], n = 0, cpu;
 	u64 total = 0;
 
 	for_each_online_cpu(cpu)
 		if (n < ncpus)
 			cpus[n++] = cpu;
-	if (WARN_ON(!n || cpus[0] != self))
-		return 0;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.body = body;
 	ctx.arg = arg;
 	ctx.ncpus = n;
-	for (int i = 1; i < n; i++) {
-		calls[i] = (struct bench_call){ &ctx, cpus[i] };
-		work[i] = (struct cpu_work){ bench_worker, &calls[i], false };
-		smp_run_on_cpu(cpus[i], &work[i]);
-	}
-	body(arg, self);
-	while (atomic_read(&ctx.arrived) < n - 1)
-		cpu_relax();
-	ctx.deadline = ktime_get_ns() + bench_duration_ms * NSEC_PER_MSEC;
-	WRITE_ONCE(ctx.go, true);
-	bench_measure(&ctx, self);
 	for (int i = 0; i < n; i++) {
-		if (i)
-			while (!READ_ONCE(work[i].done))
-				cpu_relax();
+		calls[i] = (struct bench_call){ &ctx, cpus[i] };
+		threads[i] = kthread_create_on_node(bench_thread, &calls[i], cpu_to_node(cpus[i]),
+						    "bench/%d", cpus[i]);
+		if (!threads[i])
+			panic("bench: cannot create a thread for cpu%d", cpus[i]);
+		kthread_bind(threads[i], cpus[i]);
+	}
+	for (int i = 0; i < n; i++)
+		wake_up_process(threads[i]);
+	for (int i = 0; i < n; i++) {
+		kthread_stop(threads[i]);
 		total += ctx.ns[cpus[i]] ? ctx.ops[cpus[i]] * NSEC_PER_SEC / ctx.ns[cpus[i]] : 0;
 	}
 	return total / n;
