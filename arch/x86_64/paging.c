@@ -35,7 +35,7 @@ u64 *kernel_pml4;
 static bool paging_ready;
 static u64 global_bit;
 static unsigned long ioremap_next = IOREMAP_BASE;
-static DEFINE_SPINLOCK(kernel_map_lock);	/* every change to the kernel page tables after boot */
+static DEFINE_SPINLOCK_RANK(kernel_map_lock, LOCK_RANK_KERNEL_MAP);	/* every change to the kernel page tables after boot */
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __kernel_end[];

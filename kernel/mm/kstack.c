@@ -21,7 +21,7 @@
 
 #define KSTACK_PAGES	((int)(KSTACK_SIZE / PAGE_SIZE))
 
-static DEFINE_SPINLOCK(kstack_lock);
+static DEFINE_SPINLOCK_RANK(kstack_lock, LOCK_RANK_KSTACK);
 static unsigned long slot_used[BITS_TO_LONGS(KSTACK_MAX)];	/* live or dead */
 static unsigned long slot_dead[BITS_TO_LONGS(KSTACK_MAX)];	/* freed, not yet flushed */
 static int nr_live;

@@ -88,7 +88,7 @@ static void zone_init(int nid)
 	struct zone *z = NODE_ZONE(nid);
 	unsigned long start, end;
 
-	spin_lock_init(&z->lock, "zone->lock");
+	spin_lock_init_rank(&z->lock, "zone->lock", LOCK_RANK_ZONE);
 	z->nid = nid;
 	for (int o = 0; o <= MAX_ORDER; o++)
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)

@@ -44,7 +44,7 @@
 struct zone node_zones[MAX_NUMNODES];
 bool page_alloc_ready;
 bool page_alloc_global_lock_mode;
-static DEFINE_SPINLOCK(page_alloc_global_lock);
+static DEFINE_SPINLOCK_RANK(page_alloc_global_lock, LOCK_RANK_PAGE_GLOBAL);
 
 DEFINE_PER_CPU(struct per_cpu_pages, pcp_pages);	/* this CPU's lists (mm/internal.h) */
 static DEFINE_PER_CPU(unsigned long, numa_stats[MAX_NUMNODES][NR_NUMA_STAT]);

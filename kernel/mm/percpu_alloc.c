@@ -30,7 +30,7 @@
 #define PCPU_UNIT	8				/* allocation granule, bytes */
 #define PCPU_UNITS	(PERCPU_DYNAMIC_SIZE / PCPU_UNIT)
 
-static DEFINE_SPINLOCK(pcpu_lock);
+static DEFINE_SPINLOCK_RANK(pcpu_lock, LOCK_RANK_PCPU_ALLOC);
 static unsigned long used[BITS_TO_LONGS(PCPU_UNITS)];
 static unsigned long start[BITS_TO_LONGS(PCPU_UNITS)];
 static size_t pcpu_used;

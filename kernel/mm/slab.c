@@ -44,8 +44,8 @@
 #define SLAB_MAX_ORDER		3	/* ... but no larger than 32 KiB unless one object needs it */
 
 bool slab_global_lock_mode;
-static DEFINE_SPINLOCK(slab_global_lock);
-DEFINE_SPINLOCK(slab_caches_lock);
+static DEFINE_SPINLOCK_RANK(slab_global_lock, LOCK_RANK_SLAB_GLOBAL);
+DEFINE_SPINLOCK_RANK(slab_caches_lock, LOCK_RANK_SLAB_CACHES);
 LIST_HEAD(slab_caches);
 static struct kmem_cache kmem_cache_boot;	/* the cache of struct kmem_cache */
 
@@ -580,7 +580,7 @@ void __kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int siz
 	s->ctor = ctor;
 	calculate_sizes(s);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		spin_lock_init(&s->node[nid].list_lock, "kmem_cache_node.list_lock");
+		spin_lock_init_rank(&s->node[nid].list_lock, "kmem_cache_node.list_lock", LOCK_RANK_SLAB_NODE);
 		INIT_LIST_HEAD(&s->node[nid].partial);
 		INIT_LIST_HEAD(&s->node[nid].full);
 	}

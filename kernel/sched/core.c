@@ -412,8 +412,7 @@ static void init_rq(int cpu, struct task *idle)
 {
 	struct rq *rq = cpu_rq(cpu);
 
-	spin_lock_init(&rq->lock, "rq->lock");
-	rq->lock.rank = LOCK_RANK_RQ;
+	spin_lock_init_rank(&rq->lock, "rq->lock", LOCK_RANK_RQ);
 	rq->cpu = cpu;
 	INIT_LIST_HEAD(&rq->queue);
 	rq->curr = rq->idle = idle;
@@ -433,8 +432,7 @@ static void init_idle(int cpu, unsigned long stack_lo, unsigned long stack_hi)
 	idle->pid = 0;
 	snprintf(idle->comm, sizeof(idle->comm), "idle/%d", cpu);
 	cpumask_set_cpu(cpu, &idle->cpus_allowed);
-	spin_lock_init(&idle->pi_lock, "pi_lock");
-	idle->pi_lock.rank = LOCK_RANK_PI_LOCK;
+	spin_lock_init_rank(&idle->pi_lock, "task.pi_lock", LOCK_RANK_PI_LOCK);
 	atomic_set(&idle->usage, 1);
 	INIT_LIST_HEAD(&idle->run_list);
 	idle->stack_bottom = (void *)stack_lo;

@@ -26,8 +26,7 @@ void timers_init_cpu(int cpu)
 {
 	struct timer_base *b = &per_cpu(timer_bases, cpu);
 
-	spin_lock_init(&b->lock, "timer_base.lock");
-	b->lock.rank = LOCK_RANK_TIMER_BASE;
+	spin_lock_init_rank(&b->lock, "timer_base.lock", LOCK_RANK_TIMER_BASE);
 	INIT_LIST_HEAD(&b->pending);
 }
 

@@ -31,8 +31,15 @@ enum lock_rank {
 	LOCK_RANK_RQ		= 330,	/* rq->lock: a CPU's runqueue */
 	LOCK_RANK_TIMER_BASE	= 340,	/* a CPU's timer list */
 	LOCK_RANK_CALL_QUEUE	= 350,	/* a CPU's smp_call_function queue */
-	LOCK_RANK_MM_ALLOC	= 400,	/* the memory allocators' own locks */
-	LOCK_RANK_IOREMAP	= 450,	/* the ioremap area */
+	/* the memory allocators, outermost first */
+	LOCK_RANK_SLAB_CACHES	= 400,	/* slab_caches_lock: the list of caches */
+	LOCK_RANK_SLAB_GLOBAL	= 405,	/* slab_global_lock: the naive mode of `make bench` */
+	LOCK_RANK_SLAB_NODE	= 410,	/* kmem_cache_node.list_lock: a node's slabs */
+	LOCK_RANK_KSTACK	= 420,	/* kstack_lock: the stack slots */
+	LOCK_RANK_PCPU_ALLOC	= 425,	/* pcpu_lock: the dynamic per-CPU area */
+	LOCK_RANK_KERNEL_MAP	= 430,	/* kernel_map_lock: kernel page tables after boot */
+	LOCK_RANK_PAGE_GLOBAL	= 435,	/* page_alloc_global_lock: the naive mode of `make bench` */
+	LOCK_RANK_ZONE		= 440,	/* zone->lock: a node's buddy lists */
 	LOCK_RANK_LEAF		= 500,	/* locks that take nothing inside them */
 };
 
