@@ -13,6 +13,7 @@
  * allocator are called without it.
  */
 #include "kernel/mm/kstack.h"
+#include "kernel/selftest.h"
 #include "kernel/mm/internal.h"
 #include "kernel/lib/cpumask.h"
 #include "kernel/panic.h"
@@ -48,6 +49,12 @@ int kstack_count(void)
 {
 	return READ_ONCE(nr_live);
 }
+
+static long leak_kstacks(void)
+{
+	return kstack_count();
+}
+LEAK_COUNTER("kernel stacks", leak_kstacks);
 
 /* Unmaps a dead slot and collects its pages on `pages`. */
 static void unmap_slot(int slot, struct list_head *pages)

@@ -260,3 +260,38 @@ SELFTEST(sync, spinlock_misuse_is_caught)
 	KUNIT_EXPECT_FALSE(test, r.passed);
 	KUNIT_EXPECT_TRUE(test, strstr(out, "spin_unlock of lock by cpu") != NULL);
 }
+
+/* A seqlock_t: writers exclude each other with its spinlock, readers retry. */
+static seqlock_t pair_lock;
+static struct { volatile unsigned long a, b; } locked_pair;
+
+static void seqlock_writers(struct kunit *test, int cpu, void *arg)
+{
+	for (int i = 0; i < share(MUTEX_OPS); i++) {
+		unsigned int start;
+		unsigned long a, b;
+
+		write_seqlock(&pair_lock);		/* several writers: the lock orders them */
+		locked_pair.a++;
+		locked_pair.b++;
+		write_sequnlock(&pair_lock);
+		do {
+			start = read_seqbegin(&pair_lock);
+			a = locked_pair.a;
+			b = locked_pair.b;
+		} while (read_seqretry(&pair_lock, start));
+		if (a != b)
+			atomic_inc(&torn);
+	}
+}
+
+SELFTEST(sync, seqlock_writers_exclude_each_other)
+{
+	seqlock_init(&pair_lock, "pair_lock", LOCK_RANK_LEAF);
+	locked_pair.a = locked_pair.b = 0;
+	atomic_set(&torn, 0);
+	test_on_each_cpu(test, seqlock_writers, NULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&torn), 0);
+	KUNIT_EXPECT_EQ(test, locked_pair.a, (unsigned long)share(MUTEX_OPS) * num_online_cpus());
+	KUNIT_EXPECT_EQ(test, locked_pair.b, locked_pair.a);
+}
