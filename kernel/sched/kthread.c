@@ -135,19 +135,6 @@ struct task *kthread_create(int (*fn)(void *), void *data, const char *fmt, ...)
 	return p;
 }
 
-struct task *kthread_run(int (*fn)(void *), void *data, const char *fmt, ...)
-{
-	struct task *p;
-	va_list ap;
-
-	va_start(ap, fmt);
-	p = task_create(fn, data, numa_node_id(), fmt, ap);
-	va_end(ap);
-	if (p)
-		wake_up_process(p);
-	return p;
-}
-
 /* Before the first wakeup: p will only ever run on cpu. */
 void kthread_bind(struct task *p, int cpu)
 {

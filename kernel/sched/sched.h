@@ -49,7 +49,12 @@ int sched_setaffinity_cpu(struct task *p, int cpu);
 /* Kernel threads. */
 struct task *kthread_create(int (*fn)(void *data), void *data, const char *fmt, ...) __printf(3, 4);
 struct task *kthread_create_on_node(int (*fn)(void *data), void *data, int node, const char *fmt, ...) __printf(4, 5);
-struct task *kthread_run(int (*fn)(void *data), void *data, const char *fmt, ...) __printf(3, 4);
+/* Creates and wakes a kernel thread; NULL if it could not be created. */
+#define kthread_run(fn, data, fmt, ...) ({					\
+	struct task *__k = kthread_create(fn, data, fmt, ##__VA_ARGS__);	\
+	if (__k)								\
+		wake_up_process(__k);						\
+	__k; })
 void kthread_bind(struct task *p, int cpu);
 int kthread_stop(struct task *p);	/* asks it to stop, waits, returns its exit code */
 bool kthread_should_stop(void);
