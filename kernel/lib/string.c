@@ -2,10 +2,18 @@
 #include "kernel/lib/string.h"
 #include "kernel/errno.h"
 
+/*
+ * memcpy and memset move 8 bytes per step with rep movsq/stosq, then the
+ * tail bytewise: real CPUs make rep movsb fast, but QEMU's TCG emulates
+ * every iteration, so the wider step is several times faster there.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
-	__asm__ __volatile__("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
+	size_t words = n / 8, tail = n % 8;
+
+	__asm__ __volatile__("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) :: "memory");
+	__asm__ __volatile__("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) :: "memory");
 	return ret;
 }
 
@@ -24,7 +32,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
-	__asm__ __volatile__("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+	size_t words = n / 8, tail = n % 8;
+	unsigned long pattern = 0x0101010101010101UL * (unsigned char)c;
+
+	__asm__ __volatile__("rep stosq" : "+D"(dst), "+c"(words) : "a"(pattern) : "memory");
+	__asm__ __volatile__("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
 	return ret;
 }
 

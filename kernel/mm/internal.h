@@ -14,9 +14,6 @@ DECLARE_PER_CPU(struct per_cpu_pages, pcp_pages);
 /* Returns a free block to zone z's free lists, merging buddies (zone->lock held). */
 void __free_one_page(struct zone *z, unsigned long pfn, unsigned int order);
 
-/* Hands every cache's empty slabs back, so that free page counts are exact. */
-void kmem_cache_shrink_all(void);
-
 /* ---- slab.c, slab_debug.c and kmalloc.c ---- */
 
 #define SLAB_FROZEN_CPU		1	/* page->frozen: some CPU's active slab */

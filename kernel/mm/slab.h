@@ -109,6 +109,8 @@ static inline void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 void kmem_cache_free(struct kmem_cache *s, void *obj);
 /* Flushes the CPUs' active slabs and frees the empty slabs. Needs interrupts on. */
 void kmem_cache_shrink(struct kmem_cache *s);
+/* Gives every cache's empty slabs back to the page allocator. */
+void kmem_cache_shrink_all(void);
 unsigned long kmem_cache_objects_in_use(struct kmem_cache *s);
 /* Flushes the CPUs' slabs, then checks every slab and counter of s; returns the problems found. */
 int kmem_cache_check(struct kmem_cache *s);
