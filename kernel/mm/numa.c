@@ -275,19 +275,16 @@ static int cmd_mem(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	console_printf("node  range                                   size MB  free MB\n");
 	for_each_online_node(nid) {
-		bool first = true;
-		for_each_mem_region(r) {
-			if (r->nid != nid)
-				continue;
-			console_printf("%4s  [%#014lx-%#014lx]\n", first ? "" : "", r->base, r->base + r->size - 1);
-			first = false;
-		}
-		console_printf("%4d  %-38s %8lu %8lu\n", nid, first ? "(no memory)" : "total",
-			       node_present_bytes(nid) >> 20, node_free_bytes(nid) >> 20);
+		console_printf("node %d: %lu MB RAM, %lu MB free%s\n", nid, node_present_bytes(nid) >> 20,
+			       node_free_bytes(nid) >> 20, node_present_bytes(nid) ? "" : " (no memory)");
+		for_each_mem_region(r)
+			if (r->nid == nid)
+				console_printf("  [%#014lx-%#014lx] %lu KB\n", r->base, r->base + r->size - 1,
+					       (unsigned long)(r->size >> 10));
 	}
-	console_printf("reserved ranges: %d, end of RAM %#lx\n", memblock.reserved.cnt, memblock_end_of_ram());
+	console_printf("end of RAM %#lx; %d ranges reserved at boot\n", memblock_end_of_ram(),
+		       memblock.reserved.cnt);
 	return 0;
 }
 MONITOR_CMD(mem, "", "memory ranges, size and free memory of each node", cmd_mem);
