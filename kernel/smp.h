@@ -11,9 +11,8 @@
  * has finished; it must have interrupts on (two CPUs waiting on each other
  * with interrupts off would deadlock).
  *
- * smp_run_on_cpu() is the other kind: it hands a function to a CPU's idle
- * loop, where it runs with interrupts on for as long as it likes; the
- * self-test framework's all-CPU helpers and torture tests stand on it.
+ * Work that runs long or sleeps goes to a kernel thread bound to the CPU
+ * instead (kthread_bind; the self-tests' test_on_each_cpu does that).
  */
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
@@ -43,18 +42,6 @@ void on_each_cpu(smp_call_func_t fn, void *arg, bool wait);
 void send_reschedule_ipi(int cpu);
 DECLARE_PER_CPU(unsigned long, ipi_calls);	/* call-function requests served */
 
-/*
- * Idle-loop work: fn(arg) runs in cpu's idle task with interrupts on,
- * when the CPU has nothing else to run; the caller polls done. fn must not
- * sleep (the idle task never sleeps). For work that sleeps, use a kernel
- * thread bound to the CPU (kthread_bind).
- */
-struct cpu_work {
-	smp_call_func_t fn;
-	void *arg;
-	volatile bool done;
-};
-int smp_run_on_cpu(int cpu, struct cpu_work *w);
 
 /* Panic support: stop the others by NMI; backtrace of another CPU by NMI. */
 void smp_stop_other_cpus(void);

@@ -308,42 +308,6 @@ void smp_ipi_init(void)
 	set_irq_handler(RESCHEDULE_VECTOR, reschedule_interrupt);
 }
 
-/* ---- idle-loop work ---- */
-
-static DEFINE_PER_CPU(struct cpu_work *, idle_work);
-
-int smp_run_on_cpu(int cpu, struct cpu_work *w)
-{
-	if (!cpu_online(cpu))
-		return -ENXIO;
-	w->done = false;
-	if (cpu == smp_processor_id()) {
-		w->fn(w->arg);
-		w->done = true;
-		return 0;
-	}
-	while (cmpxchg(&per_cpu(idle_work, cpu), NULL, w) != NULL)
-		cpu_relax();
-	send_reschedule_ipi(cpu);
-	return 0;
-}
-
-/* Called by the idle task: runs the work handed to this CPU, if any. */
-void run_idle_work(void)
-{
-	struct cpu_work *w = xchg(this_cpu_ptr(&idle_work), NULL);
-
-	if (w) {
-		w->fn(w->arg);
-		smp_store_release(&w->done, true);
-	}
-}
-
-bool idle_work_pending(void)
-{
-	return READ_ONCE(*this_cpu_ptr(&idle_work)) != NULL;
-}
-
 /* ---- stopping and backtraces by NMI ---- */
 
 static volatile int cpus_stopped;

@@ -388,7 +388,6 @@ void cpu_idle(void)
 	struct rq *rq = this_rq();
 
 	for (;;) {
-		run_idle_work();
 		if (READ_ONCE(current->need_resched)) {
 			schedule();
 			continue;
@@ -399,7 +398,7 @@ void cpu_idle(void)
 			continue;
 		}
 		local_irq_disable();
-		if (!READ_ONCE(current->need_resched) && !idle_work_pending())
+		if (!READ_ONCE(current->need_resched))
 			safe_halt();	/* sti; hlt: an IPI between check and halt still wakes us */
 		else
 			local_irq_enable();

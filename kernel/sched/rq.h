@@ -42,8 +42,6 @@ void idle_balance(struct rq *rq);
 void run_local_timers(void);
 void task_list_add(struct task *p);
 void task_cache_init(void);
-void run_idle_work(void);
-bool idle_work_pending(void);
 DECLARE_PER_CPU(int, spin_depth);
 
 #endif
