@@ -26,6 +26,7 @@ enum lock_rank {
 
 	/* spinlocks, outermost first */
 	LOCK_RANK_TASKLIST	= 300,	/* tasklist_lock: the list of all tasks */
+	LOCK_RANK_RCU_STATE	= 305,	/* rcu_state.lock: grace-period start/end, CPUs owing a QS */
 	LOCK_RANK_WAITQUEUE	= 310,	/* wait queues, completions, mutex/rwsem wait lists */
 	LOCK_RANK_PI_LOCK	= 320,	/* task->pi_lock: wakeups and migration of a task */
 	LOCK_RANK_RQ		= 330,	/* rq->lock: a CPU's runqueue */
