@@ -41,6 +41,7 @@ enum lock_rank {
 	LOCK_RANK_KERNEL_MAP	= 430,	/* kernel_map_lock: kernel page tables after boot */
 	LOCK_RANK_PAGE_GLOBAL	= 435,	/* page_alloc_global_lock: the naive mode of `make bench` */
 	LOCK_RANK_ZONE		= 440,	/* zone->lock: a node's buddy lists */
+	LOCK_RANK_PERCPU_REF	= 450,	/* percpu_ref_switch_lock: mode switches of every percpu_ref */
 	LOCK_RANK_LEAF		= 500,	/* locks that take nothing inside them */
 };
 
