@@ -15,7 +15,7 @@
 #include "kernel/lib/string.h"
 
 #define KILL_RACE_OPS		20000	/* get/put pairs, all CPUs together */
-#define TORTURE_ROUNDS		30	/* init .. kill .. release cycles in the torture test */
+#define TORTURE_ROUNDS		30	/* init .. kill .. release cycles in the torture test, at least */
 #define TORTURE_OPS		6000	/* operations per round, all CPUs together */
 
 static int share(int total)
@@ -296,13 +296,16 @@ static void torture_worker(struct kunit *test, int cpu, void *arg)
 	percpu_ref_put(&t->ref);
 }
 
-SELFTEST(percpu_ref, torture)
+extern unsigned long rcutorture_duration_s;	/* rcutorture.duration=, rcutorture_test.c */
+
+SELFTEST(percpu_ref_torture, kill_switch_reinit_cycles)
 {
 	struct tref *t = &torture_ref;
-	int failures = 0;
+	ktime_t end = ktime_get_ns() + (ktime_t)rcutorture_duration_s * NSEC_PER_SEC;
+	int failures = 0, round;
 
 	tref_init(test, t, PERCPU_REF_ALLOW_REINIT);
-	for (int round = 0; round < TORTURE_ROUNDS; round++) {
+	for (round = 0; round < TORTURE_ROUNDS || ktime_get_ns() < end; round++) {
 		if (round)
 			percpu_ref_reinit(&t->ref);
 		t->killer_cpu = round % num_online_cpus();
@@ -316,7 +319,7 @@ SELFTEST(percpu_ref, torture)
 				   atomic_read(&t->releases), atomic_read(&t->released_while_held));
 		}
 	}
-	printk(KERN_INFO "# percpu_ref torture: %d rounds on %d CPUs: %s\n", TORTURE_ROUNDS,
+	printk(KERN_INFO "# percpu_ref torture: %d rounds on %d CPUs: %s\n", round,
 	       num_online_cpus(), failures ? "FAILURE" : "SUCCESS");
 	percpu_ref_exit(&t->ref);
 }
