@@ -15,7 +15,7 @@
 #include "kernel/lib/string.h"
 
 #define KILL_RACE_OPS		20000	/* get/put pairs, all CPUs together */
-#define TORTURE_ROUNDS		30	/* init .. kill .. release cycles in the torture test, at least */
+#define TORTURE_ROUNDS		3	/* init .. kill .. release cycles in the torture test, at least */
 #define TORTURE_OPS		6000	/* operations per round, all CPUs together */
 
 static int share(int total)

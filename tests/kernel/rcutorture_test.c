@@ -62,6 +62,7 @@ struct torture_obj {
 
 static struct torture_obj *rcu_torture_current;
 static volatile bool torture_stop;
+static atomic_t readers_started;	/* the clock starts when every reader runs */
 static struct {
 	unsigned long pipe[RCU_TORTURE_PIPE_LEN + 1];
 	unsigned long reads, bad_magic, bad_gen, cbs;
@@ -124,6 +125,7 @@ static void rcu_torture_reader(struct kunit *test, int cpu, void *arg)
 {
 	typeof(reader_stats[0]) *st = &reader_stats[cpu];
 
+	atomic_inc(&readers_started);
 	while (!READ_ONCE(torture_stop)) {
 		struct torture_obj *p;
 
@@ -157,8 +159,14 @@ static void rcu_torture_reader(struct kunit *test, int cpu, void *arg)
 	}
 }
 
+/*
+ * Stops the run rcutorture.duration seconds after the last reader started:
+ * on a loaded host, TCG may take long to get every virtual CPU going.
+ */
 static int stop_after(void *arg)
 {
+	while (atomic_read(&readers_started) < num_online_cpus())
+		msleep(1);
 	msleep(rcutorture_duration_s * 1000);
 	WRITE_ONCE(torture_stop, true);
 	return 0;
@@ -175,6 +183,7 @@ SELFTEST(rcutorture, readers_never_see_old_or_freed_objects)
 
 	memset(reader_stats, 0, sizeof(reader_stats));
 	torture_stop = false;
+	atomic_set(&readers_started, 0);
 	n_updates = 0;
 	rcu_torture_current = NULL;
 	writer = kthread_run(rcu_torture_writer, NULL, "rcu_torture_wr");
