@@ -69,7 +69,7 @@ static void unmap_slot(int slot, struct list_head *pages)
 /* Frees every dead slot: unmap, one TLB flush on all CPUs, then the pages. */
 void kstack_purge(void)
 {
-	unsigned long todo[BITS_TO_LONGS(KSTACK_MAX)], flags;
+	unsigned long dead[BITS_TO_LONGS(KSTACK_MAX)], flags;
 	unsigned long lo = ~0UL, hi = 0;
 	LIST_HEAD(pages);
 	struct page *page, *next;
@@ -78,13 +78,13 @@ void kstack_purge(void)
 	if (irqs_disabled())
 		return;			/* the flush needs IPIs; a later call does it */
 	flags = spin_lock_irqsave(&kstack_lock);
-	for (size_t i = 0; i < ARRAY_SIZE(todo); i++) {
-		todo[i] = slot_dead[i];
+	for (size_t i = 0; i < ARRAY_SIZE(dead); i++) {
+		dead[i] = slot_dead[i];
 		slot_dead[i] = 0;
 	}
 	spin_unlock_irqrestore(&kstack_lock, flags);
-	for (slot = bitmap_next_set(todo, KSTACK_MAX, 0); slot < KSTACK_MAX;
-	     slot = bitmap_next_set(todo, KSTACK_MAX, slot + 1)) {
+	for (slot = bitmap_next_set(dead, KSTACK_MAX, 0); slot < KSTACK_MAX;
+	     slot = bitmap_next_set(dead, KSTACK_MAX, slot + 1)) {
 		unmap_slot(slot, &pages);
 		lo = min(lo, slot_stack(slot));
 		hi = max(hi, slot_stack(slot) + KSTACK_SIZE);
@@ -97,8 +97,8 @@ void kstack_purge(void)
 		__free_page(page);
 	}
 	flags = spin_lock_irqsave(&kstack_lock);
-	for (size_t i = 0; i < ARRAY_SIZE(todo); i++)
-		slot_used[i] &= ~todo[i];
+	for (size_t i = 0; i < ARRAY_SIZE(dead); i++)
+		slot_used[i] &= ~dead[i];
 	spin_unlock_irqrestore(&kstack_lock, flags);
 }
 
