@@ -32,7 +32,6 @@
 int panic_cpu = -1;
 static int oops_count;
 
-const char *exception_name(int vector);
 
 static void walk_frames(unsigned long rbp)
 {

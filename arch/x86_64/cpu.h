@@ -130,6 +130,5 @@ bool cpu_has(u32 leaf, int reg, int bit);
 #define cpu_has_smep()		cpu_has(7, CPUID_EBX, 7)
 #define cpu_has_smap()		cpu_has(7, CPUID_EBX, 20)
 #define cpu_has_pge()		cpu_has(1, CPUID_EDX, 13)
-#define cpu_has_gbpages()	cpu_has(0x80000001, CPUID_EDX, 26)
 
 #endif

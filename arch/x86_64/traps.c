@@ -39,11 +39,6 @@ static irq_handler_t irq_handlers[256];
 DEFINE_PER_CPU(unsigned long, irq_count);	/* interrupts taken on this CPU */
 DEFINE_PER_CPU(int, irq_depth);			/* >0 while in an interrupt handler */
 
-const char *exception_name(int vector)
-{
-	return vector < 32 ? exception_names[vector] : "interrupt";
-}
-
 void set_irq_handler(int vector, irq_handler_t fn)
 {
 	irq_handlers[vector] = fn;

@@ -163,7 +163,6 @@ void schedule(void)
 	rq->curr = next;
 	this_cpu_write(current_task, next);
 	account_switch(rq, prev, next, ktime_get_ns());
-	lockdep_switch(prev, next);
 	set_this_cpu_kstack((unsigned long)next->stack_bottom, (unsigned long)next->stack_top);
 	prev = switch_to(prev, next);
 	finish_task_switch(prev);
@@ -470,8 +469,6 @@ void sched_init_ap(int cpu, unsigned long stack_lo, unsigned long stack_hi)
 
 /* ---- counters ---- */
 
-int sched_nr_running(int cpu) { return READ_ONCE(cpu_rq(cpu)->nr_running); }
-unsigned long sched_nr_switches(int cpu) { return READ_ONCE(cpu_rq(cpu)->nr_switches); }
 
 u64 sched_idle_ns(int cpu)
 {

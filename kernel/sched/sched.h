@@ -69,8 +69,6 @@ void __might_sleep(const char *file, int line, bool *warned);
 } while (0)
 
 /* Counters for the monitor and tests. */
-int sched_nr_running(int cpu);		/* tasks on cpu's runqueue, the running one included */
-unsigned long sched_nr_switches(int cpu);
 u64 sched_idle_ns(int cpu);
 
 #endif

@@ -133,12 +133,6 @@ void lockdep_release(const void *lock, bool sleeping)
 		}
 }
 
-void lockdep_switch(struct task *prev, struct task *next)
-{
-	(void)prev;
-	(void)next;		/* spinlocks are per CPU: nothing moves */
-}
-
 void lockdep_print_held_locks(struct task *t)
 {
 	struct held_stack *c = this_cpu_ptr(&held_spinlocks);

@@ -15,7 +15,6 @@ struct task;
 void lockdep_acquire(const void *lock, const char *name, int rank, bool sleeping);
 void lockdep_release(const void *lock, bool sleeping);
 void lockdep_print_held_locks(struct task *t);
-void lockdep_switch(struct task *prev, struct task *next);
 int lockdep_violations(void);		/* warnings given so far */
 int lockdep_cpu_depth(void);		/* spinlocks this CPU holds, as tracked */
 void lockdep_cpu_restore(int depth);	/* after a crash recovery */
@@ -23,7 +22,6 @@ void lockdep_cpu_restore(int depth);	/* after a crash recovery */
 static inline void lockdep_acquire(const void *l, const char *n, int r, bool s) { }
 static inline void lockdep_release(const void *l, bool s) { }
 static inline void lockdep_print_held_locks(struct task *t) { }
-static inline void lockdep_switch(struct task *p, struct task *n) { }
 static inline int lockdep_violations(void) { return 0; }
 static inline int lockdep_cpu_depth(void) { return 0; }
 static inline void lockdep_cpu_restore(int d) { }
