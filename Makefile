@@ -5,6 +5,7 @@
 #   make run        install what is missing, build, boot in QEMU to the monitor
 #   make test       install, build, run every self-test suite on every topology
 #   make bench      boot a release build (build-release, DEBUG=0) and print the benchmarks
+#   make torture    run the RCU and percpu_ref torture tests for DURATION seconds (default 60) on SMP CPUs (default 4)
 #   make gdb        attach gdb to a `make run GDB=1`
 #
 # Variables for run (defaults: 4 CPUs, 1024 MB on 2 nodes): SMP MEM NODES DIST NUMA CMDLINE SCRIPT ACCEL QEMUFLAGS GDB
@@ -34,6 +35,7 @@ QEMUFLAGS ?=
 GDB       ?=
 TESTFLAGS ?=
 BENCHFLAGS ?=
+DURATION  ?= 60
 
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
@@ -48,7 +50,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 SRCS := $(shell find boot arch kernel tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null | sort)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 
-.PHONY: all iso run test bench gdb deps clean check-symbols
+.PHONY: all iso run test bench torture gdb deps clean check-symbols
 all: $(BUILD)/numbat.elf
 
 # V=1 shows the full commands
@@ -108,6 +110,19 @@ test: deps
 # SMP=N (default 4) CPUs on 2 nodes; BENCHFLAGS passes options to tests/bench.
 bench: deps
 	$(PYTHON) tests/bench $(if $(SMP),--smp $(SMP)) $(BENCHFLAGS)
+
+# One boot, SMP CPUs on two nodes (one node when SMP=1), the torture suites
+# only, each running DURATION seconds; the log is build/test/torture/serial.log.
+TORTURE_SMP = $(or $(SMP),4)
+TORTURE_NODES = $(if $(filter 1,$(TORTURE_SMP)),,512:0-$(shell echo $$(($(TORTURE_SMP) / 2 - 1))) 512:$(shell echo $$(($(TORTURE_SMP) / 2)))-$(shell echo $$(($(TORTURE_SMP) - 1))))
+torture: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(BUILD)/torture-matrix
+	@printf '[torture]\nsmp = %s\nmem = 1024\n%s\ncmdline = rcutorture.duration=%s\ntimeout = %s\n' \
+		$(TORTURE_SMP) "$(if $(TORTURE_NODES),nodes = $(TORTURE_NODES),# one node)" $(DURATION) $$(($(DURATION) * 3 + 300)) \
+		> $(BUILD)/torture-matrix/matrix
+	$(PYTHON) tests/run --no-build --matrix $(BUILD)/torture-matrix/matrix --suite 'rcutorture' --suite 'percpu_ref_torture'
+	@grep -h 'torture' $(BUILD)/test/torture/serial.log | grep -v 'command line' || true
 
 gdb:
 	gdb $(BUILD)/numbat.elf -ex 'target remote :1234'

@@ -13,6 +13,7 @@
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
 #include "kernel/sched/sched.h"
+#include "kernel/sync/rcupdate.h"
 #include "kernel/time.h"
 #include "kernel/mm/kstack.h"
 #include "kernel/mm/memblock.h"
@@ -91,6 +92,7 @@ static void kernel_main_guarded(void *stack_top)
 	local_irq_enable();
 	smp_boot_cpus();			/* the others, one by one */
 	numa_print_hardware();			/* the topology, numactl style */
+	rcu_init();				/* its kthreads: one per online CPU, so after smp_boot_cpus */
 	if (!kthread_run(init_main, NULL, "init"))	/* tests or the monitor, in a task that may sleep */
 		panic("cannot create the init task");
 	cpu_idle();				/* the boot context is now CPU 0's idle task */

@@ -34,4 +34,14 @@ typedef s64 ktime_t;		/* nanoseconds since boot */
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
 
+/*
+ * A callback queued by call_rcu() (kernel/sync/rcupdate.h), embedded in
+ * the object it will free. Here, as in Linux, so that any structure (even
+ * struct page) can hold one without including the RCU headers.
+ */
+struct rcu_head {
+	struct rcu_head *next;
+	void (*func)(struct rcu_head *head);
+};
+
 #endif

@@ -112,4 +112,59 @@ static inline size_t list_count(const struct list_head *head)
 	return n;
 }
 
+/*
+ * hlist: a list with a one-pointer head, for hash tables. pprev points at
+ * the previous node's next field (or the head's first), so a node can be
+ * removed without knowing whether it is first.
+ */
+struct hlist_node {
+	struct hlist_node *next, **pprev;
+};
+struct hlist_head {
+	struct hlist_node *first;
+};
+
+#define HLIST_HEAD_INIT		{ .first = NULL }
+#define INIT_HLIST_HEAD(h)	((h)->first = NULL)
+
+static inline void INIT_HLIST_NODE(struct hlist_node *n)
+{
+	n->next = NULL;
+	n->pprev = NULL;
+}
+
+static inline bool hlist_unhashed(const struct hlist_node *n) { return !n->pprev; }
+static inline bool hlist_empty(const struct hlist_head *h) { return !READ_ONCE(h->first); }
+
+static inline void hlist_add_head(struct hlist_node *n, struct hlist_head *h)
+{
+	n->next = h->first;
+	if (h->first)
+		h->first->pprev = &n->next;
+	h->first = n;
+	n->pprev = &h->first;
+}
+
+static inline void __hlist_del(struct hlist_node *n)
+{
+	WRITE_ONCE(*n->pprev, n->next);
+	if (n->next)
+		n->next->pprev = n->pprev;
+}
+
+static inline void hlist_del(struct hlist_node *n)
+{
+	__hlist_del(n);
+	n->next = (struct hlist_node *)LIST_POISON1;
+	n->pprev = (struct hlist_node **)LIST_POISON2;
+}
+
+#define hlist_entry(ptr, type, member)	container_of(ptr, type, member)
+#define hlist_entry_safe(ptr, type, member) \
+	({ typeof(ptr) __p = (ptr); __p ? hlist_entry(__p, type, member) : NULL; })
+#define hlist_for_each_entry(pos, head, member)					\
+	for ((pos) = hlist_entry_safe((head)->first, typeof(*(pos)), member);	\
+	     (pos);								\
+	     (pos) = hlist_entry_safe((pos)->member.next, typeof(*(pos)), member))
+
 #endif

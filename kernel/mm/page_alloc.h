@@ -75,6 +75,7 @@ struct page {
 			unsigned long compound_head;	/* tail pages: head page address | 1 */
 			unsigned long _unused;
 		};
+		struct rcu_head rcu_head;	/* a SLAB_TYPESAFE_BY_RCU slab waiting for its grace period */
 	};
 	/* slab (PG_slab) */
 	struct kmem_cache *slab_cache;

@@ -39,6 +39,7 @@
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/cpumask.h"
+#include "kernel/sync/rcupdate.h"
 
 #define SLAB_MIN_OBJECTS	8	/* a slab grows until it holds this many */
 #define SLAB_MAX_ORDER		3	/* ... but no larger than 32 KiB unless one object needs it */
@@ -100,14 +101,45 @@ static void discard_slab_locked(struct kmem_cache *s, struct kmem_cache_node *n,
 	n->total_objects -= page->objects;
 }
 
-static void free_slab(struct kmem_cache *s, struct page *page)
+static void __free_slab(struct kmem_cache *s, struct page *page)
 {
 	ClearPageSlab(page);
 	page->slab_cache = NULL;
 	page->freelist = NULL;
 	page->inuse = page->objects = page->frozen = 0;
-	stat(s, FREE_SLAB);
 	__free_pages(page, s->order);
+}
+
+/* SLAB_TYPESAFE_BY_RCU: slabs handed to call_rcu and not yet freed. */
+static atomic_long_t rcu_pages_pending;
+
+long slab_rcu_pages_pending(void)
+{
+	return atomic_long_read(&rcu_pages_pending);
+}
+
+/*
+ * After the grace period no reader can still be looking at an object of
+ * this slab, so its memory may become anything. page->slab_cache is still
+ * valid: kmem_cache_destroy waits for these callbacks (rcu_barrier).
+ */
+static void rcu_free_slab(struct rcu_head *h)
+{
+	struct page *page = container_of(h, struct page, rcu_head);
+
+	__free_slab(page->slab_cache, page);
+	atomic_long_dec(&rcu_pages_pending);
+}
+
+static void free_slab(struct kmem_cache *s, struct page *page)
+{
+	stat(s, FREE_SLAB);
+	if (s->flags & SLAB_TYPESAFE_BY_RCU) {
+		atomic_long_inc(&rcu_pages_pending);
+		call_rcu(&page->rcu_head, rcu_free_slab);	/* lru is free: the slab is on no list */
+		return;
+	}
+	__free_slab(s, page);
 }
 
 /* Puts an unfrozen slab on the list its freelist calls for (list_lock held). */
@@ -649,6 +681,8 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		return;
 	}
 	shrink_nodes(s);
+	if (s->flags & SLAB_TYPESAFE_BY_RCU)
+		rcu_barrier();		/* rcu_free_slab uses s: let every pending one finish */
 	flags = spin_lock_irqsave(&slab_caches_lock);
 	list_del(&s->list);
 	spin_unlock_irqrestore(&slab_caches_lock, flags);

@@ -34,6 +34,13 @@
 #define SLAB_HWCACHE_ALIGN	0x01u	/* align objects to cache lines (64 bytes) */
 #define SLAB_DEBUG		0x02u	/* red zones, poison, owner tracking and checks */
 #define SLAB_RECLAIM_ACCOUNT	0x04u	/* slabs from reclaimable pageblocks */
+/*
+ * The cache's pages go back to the page allocator only after an RCU grace
+ * period. An object may still be freed and reused at once, as another
+ * object of the same type: a reader under rcu_read_lock() that finds it
+ * must check (a key, a generation) that it is still the one it looked up.
+ */
+#define SLAB_TYPESAFE_BY_RCU	0x08u
 
 #define KMALLOC_MIN_SIZE	8
 #define KMALLOC_MAX_CACHE_SIZE	8192		/* larger kmallocs take whole pages */
@@ -152,5 +159,8 @@ long slab_errors(void);			/* reports printed since boot */
 
 /* The naive counterpart, for the benchmarks: every alloc and free under one global lock. */
 extern bool slab_global_lock_mode;
+
+/* SLAB_TYPESAFE_BY_RCU slab pages freed but still waiting for their grace period. */
+long slab_rcu_pages_pending(void);
 
 #endif

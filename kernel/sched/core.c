@@ -30,6 +30,7 @@
 #include "kernel/monitor.h"
 #include "kernel/errno.h"
 #include "kernel/sync/lockdep.h"
+#include "kernel/sync/rcupdate.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/desc.h"
 
@@ -132,6 +133,8 @@ void schedule(void)
 
 	if (unlikely(this_cpu_read(spin_depth) != 0 && !oops_in_progress))
 		panic("schedule() with %d spinlocks held", this_cpu_read(spin_depth));
+	rcu_sleep_check(prev);		/* debug: a sleep inside rcu_read_lock() is a bug */
+	rcu_note_context_switch();	/* a schedule point is a quiescent state */
 	local_irq_disable();
 	rq = this_rq();
 	spin_lock(&rq->lock);
@@ -167,6 +170,7 @@ void schedule(void)
 
 void cond_resched(void)
 {
+	rcu_all_qs();			/* report at once if a grace period waits for this CPU */
 	if (READ_ONCE(current->need_resched))
 		schedule();
 }
@@ -316,6 +320,7 @@ void sched_tick(void)
 	if (!sched_running)
 		return;
 	run_local_timers();
+	rcu_sched_clock_irq(false);	/* no user mode yet: issue 6 passes true for user ticks */
 	rq = this_rq();
 	p = rq->curr;
 	if (is_idle_task(p)) {
@@ -397,10 +402,16 @@ void cpu_idle(void)
 			continue;
 		}
 		local_irq_disable();
+		/*
+		 * Enter RCU's extended quiescent state before the last check:
+		 * reporting the QS may wake rcu_gp onto this CPU.
+		 */
+		rcu_idle_enter();
 		if (!READ_ONCE(current->need_resched))
 			safe_halt();	/* sti; hlt: an IPI between check and halt still wakes us */
 		else
 			local_irq_enable();
+		rcu_idle_exit();
 	}
 }
 
@@ -479,6 +490,11 @@ void __might_sleep(const char *file, int line, bool *warned)
 		printk(KERN_ERR "in_atomic: %d spinlock(s) held, irqs_disabled: %d, task %s\n",
 		       this_cpu_read(spin_depth), irqs_disabled(), current->comm);
 		lockdep_print_held_locks(current);
+		dump_stack();
+	} else if (current->rcu_read_lock_nesting) {
+		*warned = true;
+		printk(KERN_ERR "BUG: sleeping function called inside an RCU read-side section at %s:%d\n", file, line);
+		printk(KERN_ERR "rcu_read_lock nesting %d, task %s\n", current->rcu_read_lock_nesting, current->comm);
 		dump_stack();
 	}
 }

@@ -102,6 +102,7 @@ struct task {
 	struct held_stack lockdep;	/* sleeping locks held (spinlocks are per CPU) */
 	struct recovery *test_recovery;	/* self-test recovery point (kernel/selftest.c) */
 	struct printk_capture capture;	/* kernel/printk.h */
+	int rcu_read_lock_nesting;	/* debug builds: rcu_read_lock() depth (kernel/sync/rcupdate.h) */
 };
 
 DECLARE_PER_CPU(struct task *, current_task);

@@ -26,6 +26,7 @@ enum lock_rank {
 
 	/* spinlocks, outermost first */
 	LOCK_RANK_TASKLIST	= 300,	/* tasklist_lock: the list of all tasks */
+	LOCK_RANK_RCU_STATE	= 305,	/* rcu_state.lock: grace-period start/end, CPUs owing a QS */
 	LOCK_RANK_WAITQUEUE	= 310,	/* wait queues, completions, mutex/rwsem wait lists */
 	LOCK_RANK_PI_LOCK	= 320,	/* task->pi_lock: wakeups and migration of a task */
 	LOCK_RANK_RQ		= 330,	/* rq->lock: a CPU's runqueue */
@@ -40,6 +41,7 @@ enum lock_rank {
 	LOCK_RANK_KERNEL_MAP	= 430,	/* kernel_map_lock: kernel page tables after boot */
 	LOCK_RANK_PAGE_GLOBAL	= 435,	/* page_alloc_global_lock: the naive mode of `make bench` */
 	LOCK_RANK_ZONE		= 440,	/* zone->lock: a node's buddy lists */
+	LOCK_RANK_PERCPU_REF	= 450,	/* percpu_ref_switch_lock: mode switches of every percpu_ref */
 	LOCK_RANK_LEAF		= 500,	/* locks that take nothing inside them */
 };
 
