@@ -14,6 +14,7 @@
 #include "kernel/smp.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sync/rcupdate.h"
+#include "kernel/sync/spinlock.h"
 #include "kernel/time.h"
 #include "kernel/mm/kstack.h"
 #include "kernel/mm/memblock.h"
@@ -63,6 +64,7 @@ void kernel_main(u32 magic, phys_addr_t mbi)
 	bootinfo_parse(magic, mbi);		/* copy GRUB's data before anything can overwrite it */
 	printk(KERN_INFO "Numbat teaching kernel, command line: %s\n", boot_cmdline);
 	cmdline_parse_boot();			/* options decide much of what follows */
+	spinlock_mode_init();			/* how lock waiters wait; before any lock is contended */
 	tsc_calibrate();			/* time stamps and delays */
 	bootinfo_setup_memory();		/* memblock: RAM and what is reserved */
 	paging_init();				/* direct map, W^X image, no identity map */

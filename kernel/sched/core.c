@@ -518,6 +518,7 @@ static int cmd_sched(int argc, char **argv)
 	}
 	console_printf("time slice %d ticks (%d ms); idle CPUs pull waiting tasks every tick\n",
 		       SCHED_TIMESLICE_TICKS, SCHED_TIMESLICE_TICKS * 1000 / HZ);
+	console_printf("spinlock waiters: %s (spinlock= on the command line)\n", spinlock_mode());
 	return 0;
 }
 MONITOR_CMD(sched, "", "per-CPU runqueues: length, switches, idle time, load balancing", cmd_sched);

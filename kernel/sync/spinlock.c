@@ -1,10 +1,66 @@
-/* kernel/sync/spinlock.c - ticket spinlocks (see spinlock.h). */
+/*
+ * kernel/sync/spinlock.c - ticket spinlocks (see spinlock.h), and how a
+ * waiter waits when the CPUs themselves are virtual.
+ *
+ * A ticket lock is fair: the lock passes to the waiter holding the next
+ * ticket and to nobody else. On real hardware that waiter is spinning and
+ * takes it at once. Under a hypervisor (QEMU included) a virtual CPU is a
+ * host thread that the host may deschedule at any moment; if the waiter
+ * with the next ticket is descheduled, the lock stays free and every other
+ * waiter spins until the host runs that one thread again: lock-waiter
+ * preemption. With more virtual CPUs than host cores, each hand-off can cost
+ * a host time slice, and a contended lock runs hundreds of times slower.
+ * Linux answers it (virt_spin_lock()) by dropping fairness under a
+ * hypervisor that offers no paravirtual help: waiters retry a test-and-set,
+ * so whichever waiter is running takes the free lock. Numbat does the same.
+ * Both modes use the same two counters (a test-and-set takes the ticket
+ * `owner` only when nobody else has one, as spin_trylock() does), so the
+ * mode changes how CPUs wait, never what a lock looks like.
+ *
+ *	spinlock=ticket|tas|auto   auto (default): tas when CPUID reports a hypervisor
+ */
 #include "kernel/sync/spinlock.h"
 #include "kernel/sync/lockdep.h"
+#include "kernel/cmdline.h"
+#include "kernel/errno.h"
+#include "kernel/lib/string.h"
 #include "kernel/percpu.h"
 #include "kernel/panic.h"
 
 DEFINE_PER_CPU(int, spin_depth);	/* spinlocks this CPU holds */
+
+enum { SPIN_AUTO, SPIN_TICKET, SPIN_TAS };
+static int spin_mode_param = SPIN_AUTO;
+bool spinlock_tas;	/* waiters test-and-set instead of queueing by ticket */
+
+static int parse_spinlock(const char *val)
+{
+	if (!strcmp(val, "ticket"))
+		spin_mode_param = SPIN_TICKET;
+	else if (!strcmp(val, "tas"))
+		spin_mode_param = SPIN_TAS;
+	else if (!strcmp(val, "auto"))
+		spin_mode_param = SPIN_AUTO;
+	else
+		return -EINVAL;
+	return 0;
+}
+CMDLINE_PARAM("spinlock", parse_spinlock,
+	      "spinlock=ticket|tas|auto: how lock waiters wait (auto: tas under a hypervisor)");
+
+/* Boot CPU, before the APs start: no lock is contended yet. */
+void spinlock_mode_init(void)
+{
+	bool hypervisor = cpu_has(1, CPUID_ECX, 31);
+
+	spinlock_tas = spin_mode_param == SPIN_TAS ||
+		       (spin_mode_param == SPIN_AUTO && hypervisor);
+}
+
+const char *spinlock_mode(void)
+{
+	return spinlock_tas ? "tas" : "ticket";
+}
 
 void spin_lock_init_rank(spinlock_t *lock, const char *name, int rank)
 {
@@ -24,9 +80,22 @@ void spin_lock(spinlock_t *lock)
 		panic("spinlock recursion on %s (cpu%d already holds it)",
 		      lock->name ? lock->name : "?", smp_processor_id());
 	lockdep_acquire(lock, lock->name, lock->rank, false);
-	ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_ACQUIRE);
-	while (READ_ONCE(lock->owner) != ticket)
-		cpu_relax();
+	if (spinlock_tas) {
+		for (;;) {
+			u16 owner = READ_ONCE(lock->owner);
+			u16 expect = owner;
+
+			if (READ_ONCE(lock->next) == owner &&
+			    __atomic_compare_exchange_n(&lock->next, &expect, (u16)(owner + 1),
+							false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				break;
+			cpu_relax();
+		}
+	} else {
+		ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_ACQUIRE);
+		while (READ_ONCE(lock->owner) != ticket)
+			cpu_relax();
+	}
 	barrier();		/* acquire: TSO orders the loads that follow */
 	lock->owner_cpu = smp_processor_id();
 	this_cpu_inc(spin_depth);

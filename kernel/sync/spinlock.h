@@ -3,7 +3,8 @@
  *
  * A ticket lock hands the lock out in arrival order (no CPU starves): a CPU
  * takes a ticket with one atomic increment of `next` and spins until `owner`
- * reaches it; unlock increments `owner`. The owner CPU is recorded so that
+ * reaches it; unlock increments `owner`. Under a hypervisor, waiters use
+ * test-and-set on the same counters instead (spinlock.c explains why). The owner CPU is recorded so that
  * recursion (taking a lock this CPU already holds) and unlock by another
  * CPU are caught at once instead of deadlocking or corrupting silently.
  * Each lock has a rank (kernel/sync/lock_order.h) for the lock-order
@@ -40,6 +41,11 @@ void spin_lock(spinlock_t *lock);
 bool spin_trylock(spinlock_t *lock);
 void spin_unlock(spinlock_t *lock);
 bool spin_is_locked(spinlock_t *lock);
+
+/* How waiters wait: by ticket (fair), or test-and-set under a hypervisor (spinlock.c). */
+extern bool spinlock_tas;
+void spinlock_mode_init(void);
+const char *spinlock_mode(void);
 
 static inline unsigned long spin_lock_irqsave(spinlock_t *lock)
 {

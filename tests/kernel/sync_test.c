@@ -1,6 +1,6 @@
 /*
- * tests/kernel/sync_test.c - torture tests for mutex, rwsem and seqcount
- * on every CPU, and the debug checks: lock order, sleeping in atomic
+ * tests/kernel/sync_test.c - torture tests for spinlocks (both ways of
+ * waiting), mutex, rwsem and seqcount on every CPU, and the debug checks: lock order, sleeping in atomic
  * context, spinlock misuse.
  */
 #include "kernel/selftest.h"
@@ -18,6 +18,7 @@
  * CPUs on a small host (TCG runs each CPU as a host thread) takes about as
  * long as one with few. `make torture` style long runs raise these.
  */
+#define SPIN_OPS	4000 	/* lock/unlock pairs per spinlock mode, all CPUs together */
 #define MUTEX_OPS	3000	/* lock/unlock pairs, all threads together */
 #define RWSEM_OPS	3000
 #define SEQ_ROUNDS	20000	/* writes by the one writer */
@@ -26,6 +27,61 @@
 static int share(int total)
 {
 	return max(64, total / (num_online_cpus() * THREADS_PER_CPU));
+}
+
+/* ---- spinlock ---- */
+
+static DEFINE_SPINLOCK(torture_spinlock);
+static unsigned long spin_counter;	/* plain: only the spinlock protects it */
+static atomic_t spin_inside;
+static atomic_t spin_overlaps;
+
+static void spin_torture(struct kunit *test, int cpu, void *arg)
+{
+	int n = max(256, SPIN_OPS / num_online_cpus());
+
+	for (int i = 0; i < n; i++) {
+		unsigned long flags = spin_lock_irqsave(&torture_spinlock);
+
+		if (atomic_inc_return(&spin_inside) != 1)
+			atomic_inc(&spin_overlaps);
+		spin_counter++;
+		atomic_dec(&spin_inside);
+		spin_unlock_irqrestore(&torture_spinlock, flags);
+	}
+}
+
+/*
+ * Ticket waiting and test-and-set waiting exclude each other on the same
+ * lock (spinlock.c): this runs each mode on every CPU, then flips the mode
+ * while the CPUs hammer the lock, so both kinds of waiter meet on it.
+ */
+static void spin_torture_flipping(struct kunit *test, int cpu, void *arg)
+{
+	if (cpu == 0)
+		for (int i = 0; i < 64; i++) {
+			WRITE_ONCE(spinlock_tas, !READ_ONCE(spinlock_tas));
+			cond_resched();
+		}
+	spin_torture(test, cpu, arg);
+}
+
+SELFTEST(sync, spinlock_torture_both_modes)
+{
+	bool saved = spinlock_tas;
+	int n = max(256, SPIN_OPS / num_online_cpus());
+
+	spin_counter = 0;
+	atomic_set(&spin_overlaps, 0);
+	WRITE_ONCE(spinlock_tas, false);
+	test_on_each_cpu(test, spin_torture, NULL);
+	WRITE_ONCE(spinlock_tas, true);
+	test_on_each_cpu(test, spin_torture, NULL);
+	test_on_each_cpu(test, spin_torture_flipping, NULL);
+	WRITE_ONCE(spinlock_tas, saved);
+	KUNIT_EXPECT_EQ(test, spin_counter, (unsigned long)n * 3 * num_online_cpus());
+	KUNIT_EXPECT_EQ(test, atomic_read(&spin_overlaps), 0);
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&torture_spinlock));
 }
 
 /* ---- mutex ---- */
