@@ -9,6 +9,7 @@
 #include "kernel/monitor.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
+#include "kernel/proc/proc.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
@@ -33,10 +34,12 @@ void arch_cpu_setup(void);
 void pic_disable(void);
 void setup_per_cpu_areas(void);
 
-/* The first kernel thread: self-tests (then exit QEMU), or the monitor. */
+/* The first kernel thread: init=PROGRAM, self-tests (then exit QEMU), or the monitor. */
 static int init_main(void *unused)
 {
 	(void)unused;
+	if (init_requested())
+		run_init_process();		/* init=NAME: a user program is the first process */
 	if (selftest_requested()) {
 		int failed = selftest_run(selftest_globs());
 		qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);

@@ -11,6 +11,7 @@
 #include "arch/x86_64/cpu.h"
 #include "kernel/percpu.h"
 #include "kernel/lib/string.h"
+#include "arch/x86_64/fpu.h"
 
 struct tss {
 	u32 reserved0;
@@ -136,6 +137,13 @@ void idt_init(void)
 	idt[2].ist = IST_NMI;
 }
 
+void set_tss_rsp0(unsigned long top)
+{
+	this_cpu_ptr(&tss)->rsp[0] = top;
+}
+
+bool smap_enabled;
+
 void set_this_cpu_kstack(unsigned long lo, unsigned long hi)
 {
 	this_cpu_write(kstack_lo, lo);
@@ -168,7 +176,10 @@ void arch_cpu_setup(void)
 	if (cpu_has_smap())
 		cr4 |= X86_CR4_SMAP;	/* nor touches them outside uaccess */
 	write_cr4(cr4);
+	smap_enabled = cr4 & X86_CR4_SMAP;	/* the same answer on every CPU */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	syscall_init_cpu();
+	fpu_init_cpu();
 }
 
 /* The legacy 8259 PICs: moved off the exception vectors, then masked for good. */

@@ -25,8 +25,10 @@ enum lock_rank {
 	LOCK_RANK_MUTEX		= 200,	/* a mutex or rwsem with no rank of its own */
 
 	/* spinlocks, outermost first */
-	LOCK_RANK_TASKLIST	= 300,	/* tasklist_lock: the list of all tasks */
+	LOCK_RANK_TASKLIST	= 300,	/* tasklist_lock: the list of all tasks, the process tree */
+	LOCK_RANK_SIGLOCK	= 302,	/* sighand->siglock: signal actions, pending and blocked sets */
 	LOCK_RANK_RCU_STATE	= 305,	/* rcu_state.lock: grace-period start/end, CPUs owing a QS */
+	LOCK_RANK_FUTEX		= 307,	/* a futex hash bucket (kernel/proc/futex.c) */
 	LOCK_RANK_WAITQUEUE	= 310,	/* wait queues, completions, mutex/rwsem wait lists */
 	LOCK_RANK_PI_LOCK	= 320,	/* task->pi_lock: wakeups and migration of a task */
 	LOCK_RANK_RQ		= 330,	/* rq->lock: a CPU's runqueue */
