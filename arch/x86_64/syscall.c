@@ -1,6 +1,6 @@
 /*
  * arch/x86_64/syscall.c - the C half of system-call entry and the return
- * to user mode (the assembly half is arch/x86_64/syscall.S).
+ * to user mode (the assembly half is arch/x86_64/syscall_entry.S).
  *
  * MSRs, on every CPU:
  *   STAR[47:32]  = KERNEL_CS: SYSCALL loads CS = 0x08, SS = 0x10;

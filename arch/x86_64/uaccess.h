@@ -39,7 +39,7 @@ static inline bool access_ok(const void __user *p, unsigned long size)
 	return a + size >= a && a + size <= TASK_SIZE;
 }
 
-/* The raw copy (uaccess.S): returns bytes not copied; caller did access_ok and stac. */
+/* The raw copy (copy_user.S): returns bytes not copied; caller did access_ok and stac. */
 unsigned long __copy_user(void *to, const void *from, unsigned long n);
 unsigned long __clear_user(void *to, unsigned long n);
 
@@ -80,9 +80,9 @@ static inline int clear_user(void __user *to, unsigned long n)
 }
 
 #define get_user(x, ptr) ({							\
-	__typeof__(*(ptr)) __gu_v;						\
-	int __gu_e = copy_from_user(&__gu_v, (ptr), sizeof(__gu_v)) ? -EFAULT : 0; \
-	(x) = __gu_e ? (__typeof__(*(ptr)))0 : __gu_v;				\
+	unsigned long __gu_v[(sizeof(*(ptr)) + 7) / 8] = { 0 };			\
+	int __gu_e = copy_from_user(__gu_v, (ptr), sizeof(*(ptr))) ? -EFAULT : 0; \
+	(x) = *(__typeof__(*(ptr)) *)__gu_v;					\
 	__gu_e; })
 
 #define put_user(x, ptr) ({							\

@@ -34,6 +34,7 @@
  */
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscalls.h"
+#include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/mm.h"
 #include "kernel/mm/vma.h"
@@ -148,6 +149,7 @@ static int get_futex_key(u32 __user *uaddr, bool shared, struct futex_key *key)
 		phys_addr_t pa;
 		if (get_user(v, uaddr))		/* faults the page in */
 			return -EFAULT;
+		(void)v;
 		down_read(&mm->mmap_lock);
 		pa = user_phys_addr(mm, a);
 		up_read(&mm->mmap_lock);

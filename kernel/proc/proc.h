@@ -63,7 +63,7 @@ static inline bool is_user_task(const struct task *p)
 static inline int wait_status_exited(int code) { return (code & 0xff) << 8; }
 static inline int wait_status_signaled(int sig) { return sig & 0x7f; }
 
-/* ---- entry and exit (arch/x86_64/syscall.c, syscall.S) ---- */
+/* ---- entry and exit (arch/x86_64/syscall.c, syscall_entry.S) ---- */
 long syscall_dispatch(struct pt_regs *regs, unsigned long nr);
 void exit_to_user_mode(struct pt_regs *regs);
 void ret_to_user(struct pt_regs *regs) __noreturn;

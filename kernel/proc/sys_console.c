@@ -19,6 +19,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
+#include "kernel/time.h"
 #include "arch/x86_64/serial.h"
 
 #define CONSOLE_FDS		3	/* 0, 1 and 2 */

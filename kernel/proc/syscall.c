@@ -1,7 +1,7 @@
 /*
  * kernel/proc/syscall.c - the system-call table and dispatcher.
  *
- * arch/x86_64/syscall.S saves the user registers as a struct pt_regs and
+ * arch/x86_64/syscall_entry.S saves the user registers as a struct pt_regs and
  * calls do_syscall_64, which calls syscall_dispatch(regs, nr). The table
  * maps Linux's x86-64 numbers to handlers; each handler is an ordinary C
  * function taking its arguments in the order the system call defines
@@ -20,7 +20,8 @@
 typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 			     unsigned long, unsigned long, unsigned long);
 
-#define SYSCALL(nr, fn)	[nr] = (syscall_fn_t)(fn)
+/* through void (*)(void), the generic function pointer type: the cast is deliberate */
+#define SYSCALL(nr, fn)	[nr] = (syscall_fn_t)(void (*)(void))(fn)
 
 static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	SYSCALL(__NR_read, sys_read),

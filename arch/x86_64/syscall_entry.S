@@ -1,5 +1,5 @@
 /*
- * arch/x86_64/syscall.S - the SYSCALL entry and the ways back to user mode.
+ * arch/x86_64/syscall_entry.S - the SYSCALL entry and the ways back to user mode.
  *
  * SYSCALL (set up in arch/x86_64/syscall.c) jumps here in ring 0 with the
  * user's RIP in RCX and RFLAGS in R11, interrupts off (SFMASK clears IF,

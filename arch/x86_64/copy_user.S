@@ -1,5 +1,5 @@
 /*
- * arch/x86_64/uaccess.S - the instructions that touch user memory, each
+ * arch/x86_64/copy_user.S - the instructions that touch user memory, each
  * with an exception-table entry (see uaccess.h). A REP MOVS/STOS that
  * faults leaves RCX = iterations not done, which is how the fixups count
  * the bytes not copied.
