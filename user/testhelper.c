@@ -10,6 +10,8 @@
  *                              number of the first failed check
  *     testhelper segv          die by SIGSEGV (a write to address 0x10)
  *     testhelper self          print its own pid and parent pid
+ *     testhelper ids PID PPID  exit 0 when its pid and parent pid are those
+ *                              (execve keeps the pid), else 1
  *
  * The suites find it by its bare name: on Numbat that is the GRUB module
  * "testhelper"; on Linux they run from build/user, so the relative path
@@ -67,10 +69,12 @@ int main(int argc, char **argv)
 		*bad = 1;
 		return 99;
 	}
+	if (argc >= 4 && !strcmp(argv[1], "ids"))
+		return getpid() == atoi(argv[2]) && getppid() == atoi(argv[3]) ? 0 : 1;
 	if (argc >= 2 && !strcmp(argv[1], "self")) {
 		printf("testhelper: pid %d, parent %d\n", getpid(), getppid());
 		return 0;
 	}
-	fprintf(stderr, "usage: testhelper exit N | check A B | segv | self\n");
+	fprintf(stderr, "usage: testhelper exit N | check A B | segv | self | ids PID PPID\n");
 	return 2;
 }

@@ -82,7 +82,7 @@ static inline long raw_syscall(long n, long a1, long a2, long a3, long a4, long 
 
 /* ---------------------------------------------------------- output */
 
-static void ktap_write(const char *s, size_t len)
+static inline void ktap_write(const char *s, size_t len)
 {
 	while (len) {
 		long n = SYS(SYS_write, 1, s, len);
@@ -94,7 +94,7 @@ static void ktap_write(const char *s, size_t len)
 	}
 }
 
-static void __attribute__((format(printf, 1, 2))) ktap_printf(const char *fmt, ...)
+static inline void __attribute__((format(printf, 1, 2))) ktap_printf(const char *fmt, ...)
 {
 	char buf[KTAP_LINE_MAX];
 	va_list ap;
@@ -160,7 +160,7 @@ static const char *ktap_current = "?";	/* the running test, for diagnostics */
 /* ---------------------------------------------------------- children */
 
 /* "exited 3", "killed by signal 11 (Segmentation fault)" */
-static const char *ktap_status_str(int status)
+static inline const char *ktap_status_str(int status)
 {
 	static char buf[96];
 
@@ -179,7 +179,7 @@ static const char *ktap_status_str(int status)
  * exits with fn's return value. A child that should die by a signal shows
  * it in the status (WIFSIGNALED/WTERMSIG).
  */
-static int ktap_child(int (*fn)(void *), void *arg)
+static inline int ktap_child(int (*fn)(void *), void *arg)
 {
 	int status = 0;
 	pid_t pid = fork();
@@ -219,7 +219,7 @@ static int ktap_child(int (*fn)(void *), void *arg)
 /* ---------------------------------------------------------- CPUs */
 
 /* The CPUs this process may run on, in order; returns how many. */
-static int ktap_cpus(int *cpus, int max)
+static inline int ktap_cpus(int *cpus, int max)
 {
 	cpu_set_t set;
 	int n = 0;
@@ -234,7 +234,7 @@ static int ktap_cpus(int *cpus, int max)
 }
 
 /* Pins the calling thread to one CPU; returns 0 or -errno. */
-static long ktap_pin(int cpu)
+static inline long ktap_pin(int cpu)
 {
 	cpu_set_t set;
 
@@ -253,7 +253,7 @@ struct ktap_case {
 #define KTAP_CASE(fn) { #fn, fn }
 #define KTAP_COUNT(cases) ((int)(sizeof(cases) / sizeof((cases)[0])))
 
-static int ktap_selected(const char *name, int nglobs, char **globs)
+static inline int ktap_selected(const char *name, int nglobs, char **globs)
 {
 	if (nglobs == 0)
 		return 1;
@@ -267,7 +267,7 @@ static int ktap_selected(const char *name, int nglobs, char **globs)
  * Runs the selected cases (argv[1..]: globs; none: all) and prints the
  * suite block; returns the exit status: 0 when all passed, 1 otherwise.
  */
-static int ktap_main(const char *suite, const struct ktap_case *cases, int n,
+static inline int ktap_main(const char *suite, const struct ktap_case *cases, int n,
 		     int argc, char **argv)
 {
 	int planned = 0, failed = 0, index = 0;
