@@ -12,7 +12,9 @@
  *     an exception-table entry: RIP moves to its fixup and the system call
  *     returns -EFAULT. Without an entry it is a kernel bug: oops.
  * A fault in kernel mode on a user address with pagefault_disable() in
- * force skips the mm (it may sleep) and goes straight to the fixup.
+ * force skips the mm (it may sleep) and goes straight to the fixup, and so
+ * does one with RFLAGS.AC clear while SMAP is on: the kernel touched user
+ * memory outside uaccess code, which is a bug (retrying would loop).
  *
  * Other exceptions from user mode map to signals as in Linux: #DE, #MF,
  * #XM -> SIGFPE; #UD -> SIGILL; #GP, #NP, #SS, #BR, #OF -> SIGSEGV/SIGBUS;
@@ -69,6 +71,8 @@ bool do_page_fault(struct pt_regs *regs, unsigned long addr)
 	}
 	if (addr >= TASK_SIZE || !mm)
 		return false;			/* kernel address: an oops unless fixed up below */
+	if (smap_enabled && !(regs->rflags & X86_EFLAGS_AC))
+		return fixup_exception(regs);	/* SMAP: a user access outside stac/clac is a bug */
 	/* the faulting code may sleep only if it could have: interrupts on, not in an interrupt */
 	if (!current->user.pagefault_disabled && (regs->rflags & X86_EFLAGS_IF) && !this_cpu_read(irq_depth)) {
 		local_irq_enable();
