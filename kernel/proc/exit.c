@@ -371,6 +371,27 @@ long sys_wait4(int pid, int __user *ustatus, int options, void __user *rusage)
 	return ret;
 }
 
+/* For the kernel: nobody will wait for process pid (started by spawn_user); it reaps itself. */
+void detach_user(int pid)
+{
+	struct task *p, *zombie = NULL;
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	list_for_each_entry(p, &task_list, tasks)
+		if (p->pid == pid && task_alive(p) && p->user.group_leader == p && !p->user.parent &&
+		    p->user.signal->kernel_waited) {
+			p->user.signal->kernel_waited = false;
+			if (p->user.exit_state == EXIT_ZOMBIE) {	/* it ended already */
+				__unhash_task(p);
+				zombie = p;
+			}
+			break;
+		}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	if (zombie)
+		release_task(zombie);
+}
+
 /* For the kernel: waits until process pid (started by spawn_user) ends, and reaps it. */
 int wait_user(int pid, int *status)
 {

@@ -100,6 +100,7 @@ int kernel_exec_argv(const char *name, const char *args, char **argv, int max, c
 int spawn_user(const char *module, char *const argv[]);
 /* Waits for a process started by spawn_user to end and reaps it; 0 or -ECHILD. */
 int wait_user(int pid, int *status);
+void detach_user(int pid);			/* or lets it reap itself */
 int spawn_init(const char *module);		/* the same as pid 1, the reaper of orphans */
 extern struct task *child_reaper;		/* init (pid 1), when one runs */
 bool init_requested(void);			/* init=NAME on the command line */

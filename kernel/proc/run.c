@@ -64,20 +64,32 @@ void run_init_process(void)
 
 static int cmd_run(int argc, char **argv)
 {
+	char *args[MONITOR_MAX_ARGS + 1];
 	int pid, status = 0;
+	bool background = argc > 2 && !strcmp(argv[argc - 1], "&");
 
 	if (argc < 2) {
-		console_printf("usage: run NAME [ARGS...]   (a program packed as a module)\n");
+		console_printf("usage: run NAME [ARGS...] [&]   (a program packed as a module)\n");
 		return -EINVAL;
 	}
-	pid = spawn_user(argv[1], &argv[1]);
+	if (background)
+		argc--;
+	for (int i = 1; i < argc; i++)		/* argv = NAME ARGS..., NULL-terminated */
+		args[i - 1] = argv[i];
+	args[argc - 1] = NULL;
+	pid = spawn_user(argv[1], args);
 	if (pid < 0)
 		return pid;
+	if (background) {
+		detach_user(pid);
+		console_printf("[%d] %s\n", pid, argv[1]);
+		return 0;
+	}
 	wait_user(pid, &status);
 	describe_status(argv[1], pid, status);
 	return 0;
 }
-MONITOR_CMD(run, "NAME [ARGS]", "run a user program (a boot module) and wait for it", cmd_run);
+MONITOR_CMD(run, "NAME [ARGS] [&]", "run a user program (a boot module); wait for it unless &", cmd_run);
 
 /* p->mm with an mm_users reference, or NULL (the task has no mm, or is exiting). */
 struct mm_struct *get_task_mm(struct task *p)

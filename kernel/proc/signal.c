@@ -235,9 +235,11 @@ static void report_user_fault(int sig, int code, unsigned long addr, struct pt_r
 	struct mm_struct *mm = p->mm;
 	struct vm_area_struct *vma;
 
-	printk(KERN_INFO "%s: pid %d (tgid %d, %s) killed: %s at address %#lx, rip %#lx, rsp %#lx, "
-	       "error code %#lx (vector %lu, si_code %d)\n", signal_name(sig), p->pid, p->user.tgid, p->comm,
-	       signal_name(sig), addr, regs->rip, regs->rsp, regs->error_code, regs->vector, code);
+	printk(KERN_INFO "pid %d (%s, tgid %d) killed by %s: address %#lx, rip %#lx, rsp %#lx, "
+	       "error code %#lx%s (vector %lu, si_code %d)\n", p->pid, p->comm, p->user.tgid,
+	       signal_name(sig), addr, regs->rip, regs->rsp, regs->error_code,
+	       regs->vector != 14 ? "" : (regs->error_code & 0x10) ? " [exec]" :
+	       (regs->error_code & 2) ? " [write]" : " [read]", regs->vector, code);
 	if (!mm || regs->vector != 14)
 		return;
 	down_read(&mm->mmap_lock);

@@ -16,12 +16,10 @@
  * every CPU switch once (a short kernel thread bound to it), which lets
  * them go (kernel/sched/core.c never lends a dead mm on).
  *
- * `make bench` with bench=pfbench (or all) runs the user program pfbench
- * (if packed) through the BENCHMARK hook below.
+ * (`make bench` runs the user benchmark pfbench as init=pfbench: tests/bench.)
  */
 #include "kernel/proc/proc.h"
 #include "kernel/selftest.h"
-#include "kernel/bench.h"
 #include "kernel/bootinfo.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
@@ -163,18 +161,4 @@ int usertest_leak_check(int index)
 	console_printf("%sok %d usertest_leak\n", bad ? "not " : "", index);
 	leak_n = 0;
 	return bad;
-}
-
-BENCHMARK(pfbench)
-{
-	int pid, status = 0;
-
-	pid = spawn_user("pfbench", NULL);
-	if (pid < 0) {
-		printk(KERN_INFO "bench: pfbench: no such program packed (error %d)\n", pid);
-		return;
-	}
-	wait_user(pid, &status);
-	if (status)
-		describe_status("pfbench", pid, status);
 }
