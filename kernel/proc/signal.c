@@ -173,7 +173,7 @@ static int send_signal_locked(struct task *t, int sig, bool shared)
 	}
 	sg->shared_pending |= sigmask(sig);
 	list_for_each_entry(w, &sg->threads, user.thread_node)
-		if (!(w->user.blocked & sigmask(sig))) {
+		if (!(w->user.blocked & sigmask(sig)) && !(w->flags & PF_EXITING)) {
 			signal_wake_up(w);	/* one thread that can take it */
 			break;
 		}
@@ -481,7 +481,6 @@ long sys_rt_sigreturn(void)
 	regs->rflags = (regs->rflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS) | X86_EFLAGS_IF;
 	regs->cs = USER_CS | 3;		/* never anything but user selectors */
 	regs->ss = USER_DS | 3;
-	regs->vector = 0;		/* not a syscall frame any more: no restart logic applies */
 	spin_lock_irq(&p->user.sighand->siglock);
 	p->user.blocked = uc.uc_sigmask & ~SIG_UNBLOCKABLE;
 	spin_unlock_irq(&p->user.sighand->siglock);
@@ -603,8 +602,26 @@ long sys_kill(int pid, int sig)
 		return kill_all_processes(sig);
 	}
 	t = find_process(pid);
-	if (!t)
-		return -ESRCH;
+	if (!t) {
+		struct task *leader = NULL;
+		unsigned long flags;
+
+		t = find_task_by_pid(pid);	/* a thread id: as Linux, its whole process gets it */
+		if (!t)
+			return -ESRCH;
+		flags = spin_lock_irqsave(&tasklist_lock);
+		if (is_user_task(t)) {
+			leader = t->user.group_leader;
+			get_task_struct(leader);
+		}
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		put_task_struct(t);
+		if (!leader)
+			return 0;		/* a kernel thread: it ignores signals, as in Linux */
+		ret = send_sig_process(leader, sig, SI_USER);
+		put_task_struct(leader);
+		return ret;
+	}
 	ret = send_sig_process(t, sig, SI_USER);
 	put_task_struct(t);
 	return ret;
