@@ -41,6 +41,7 @@ struct signal_struct {
 	struct list_head threads;	/* every task of the group (user.thread_node) */
 	int nr_threads;			/* tasks not yet through exit_notify() */
 	u64 shared_pending;		/* signals sent to the process */
+	struct sigqueue_info shared_info[64];	/* their si_code and sender */
 	bool group_exit;		/* exit_group() or a fatal signal: all threads die */
 	int group_exit_code;		/* the wait status then */
 	bool kernel_waited;		/* started by spawn_user: wait_user() reaps it */

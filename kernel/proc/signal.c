@@ -33,6 +33,7 @@
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
+#include "kernel/time.h"
 #include "arch/x86_64/fpu.h"
 
 static const char *const signal_names[32] = {
@@ -151,8 +152,14 @@ void zap_thread_group_locked(struct signal_struct *sig, int status)
 	}
 }
 
+/* The sender's pid for siginfo: 0 for the kernel. */
+static int current_tgid(void)
+{
+	return is_user_task(current) ? current->user.tgid : 0;
+}
+
 /* siglock held. t: the thread for a thread-directed signal, or the leader with shared. */
-static int send_signal_locked(struct task *t, int sig, bool shared)
+static int send_signal_locked(struct task *t, int sig, bool shared, int code)
 {
 	struct sighand_struct *sh = t->user.sighand;
 	struct signal_struct *sg = t->user.signal;
@@ -162,16 +169,19 @@ static int send_signal_locked(struct task *t, int sig, bool shared)
 		return 0;			/* dying anyway */
 	if (sig_handler_ignores(sh, sig) && sig != SIGKILL)
 		return 0;			/* Linux drops an ignored signal at once */
-	if (sig_is_fatal(sh, sig) && (sig == SIGKILL || !(t->user.blocked & sigmask(sig)))) {
+	if (sig_is_fatal(sh, sig) &&
+	    (sig == SIGKILL || !((t->user.blocked | t->user.real_blocked) & sigmask(sig)))) {
 		zap_thread_group_locked(sg, wait_status_signaled(sig));
 		return 0;
 	}
 	if (!shared) {
 		t->user.pending |= sigmask(sig);
+		t->user.pending_info[sig - 1] = (struct sigqueue_info){ code, current_tgid() };
 		signal_wake_up(t);
 		return 0;
 	}
 	sg->shared_pending |= sigmask(sig);
+	sg->shared_info[sig - 1] = (struct sigqueue_info){ code, current_tgid() };
 	list_for_each_entry(w, &sg->threads, user.thread_node)
 		if (!(w->user.blocked & sigmask(sig)) && !(w->flags & PF_EXITING)) {
 			signal_wake_up(w);	/* one thread that can take it */
@@ -180,7 +190,7 @@ static int send_signal_locked(struct task *t, int sig, bool shared)
 	return 0;
 }
 
-static int do_send(struct task *t, int sig, bool shared)
+static int do_send(struct task *t, int sig, bool shared, int code)
 {
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
 	int ret = -ESRCH;
@@ -188,7 +198,7 @@ static int do_send(struct task *t, int sig, bool shared)
 	if (is_user_task(t) && t->user.exit_state != EXIT_DEAD) {
 		struct sighand_struct *sh = t->user.sighand;
 		spin_lock(&sh->siglock);
-		ret = sig ? send_signal_locked(t, sig, shared) : 0;
+		ret = sig ? send_signal_locked(t, sig, shared, code) : 0;
 		spin_unlock(&sh->siglock);
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
@@ -201,20 +211,18 @@ void send_sig_locked_process(struct task *leader, int sig)
 	struct sighand_struct *sh = leader->user.sighand;
 
 	spin_lock(&sh->siglock);
-	send_signal_locked(leader, sig, true);
+	send_signal_locked(leader, sig, true, sig == SIGCHLD ? CLD_EXITED : SI_KERNEL);
 	spin_unlock(&sh->siglock);
 }
 
 int send_sig_process(struct task *leader, int sig, int code)
 {
-	(void)code;
-	return do_send(leader, sig, true);
+	return do_send(leader, sig, true, code);
 }
 
 int send_sig_thread(struct task *t, int sig, int code)
 {
-	(void)code;
-	return do_send(t, sig, false);
+	return do_send(t, sig, false, code);
 }
 
 /* ---- faults ---- */
@@ -275,8 +283,10 @@ void force_sig_fault(int sig, int code, unsigned long addr, struct pt_regs *regs
 	p->user.fault_addr = addr;
 	p->user.fault_code = code;
 	p->user.fault_sig = sig;
-	if (!fatal)
+	if (!fatal) {
 		p->user.pending |= sigmask(sig);
+		p->user.pending_info[sig - 1] = (struct sigqueue_info){ code, 0 };
+	}
 	spin_unlock_irqrestore(&sh->siglock, flags);
 	if (fatal) {
 		report_user_fault(sig, code, addr, regs);
@@ -287,6 +297,8 @@ void force_sig_fault(int sig, int code, unsigned long addr, struct pt_regs *regs
 }
 
 /* ---- delivery ---- */
+
+struct k_timespec { long tv_sec, tv_nsec; };
 
 struct k_sigcontext {
 	u64 r8, r9, r10, r11, r12, r13, r14, r15;
@@ -342,7 +354,8 @@ static void fill_sigcontext(struct k_sigcontext *sc, struct pt_regs *r, u64 oldm
 	sc->fpstate = fp;
 }
 
-static int setup_rt_frame(int sig, struct k_sigaction *ka, struct pt_regs *regs, u64 oldmask)
+static int setup_rt_frame(int sig, struct k_sigaction *ka, struct pt_regs *regs, u64 oldmask,
+			  const struct sigqueue_info *info)
 {
 	struct task *p = current;
 	unsigned long sp = regs->rsp, fp;
@@ -372,7 +385,8 @@ static int setup_rt_frame(int sig, struct k_sigaction *ka, struct pt_regs *regs,
 		frame.info.fault.addr = p->user.fault_addr;
 		p->user.fault_sig = 0;
 	} else {
-		frame.info.si_code = SI_USER;
+		frame.info.si_code = info->code;
+		frame.info.kill.pid = info->pid;
 	}
 	if (copy_to_user((void *)sp, &frame, sizeof(frame)))
 		return -EFAULT;
@@ -388,20 +402,25 @@ static int setup_rt_frame(int sig, struct k_sigaction *ka, struct pt_regs *regs,
 	return 0;
 }
 
-/* The lowest pending unblocked signal, removed from its set; 0 if none. siglock held. */
-static int dequeue_signal(struct task *p)
+/*
+ * The lowest pending signal in `allowed`, removed from its set, with who
+ * sent it; 0 if none. siglock held.
+ */
+static int dequeue_signal(struct task *p, u64 allowed, struct sigqueue_info *info)
 {
-	u64 mine = p->user.pending & ~p->user.blocked;
-	u64 shared = p->user.signal->shared_pending & ~p->user.blocked;
+	u64 mine = p->user.pending & allowed;
+	u64 shared = p->user.signal->shared_pending & allowed;
 
 	if (mine) {
 		int sig = __builtin_ctzl(mine) + 1;
 		p->user.pending &= ~sigmask(sig);
+		*info = p->user.pending_info[sig - 1];
 		return sig;
 	}
 	if (shared) {
 		int sig = __builtin_ctzl(shared) + 1;
 		p->user.signal->shared_pending &= ~sigmask(sig);
+		*info = p->user.signal->shared_info[sig - 1];
 		return sig;
 	}
 	return 0;
@@ -415,6 +434,7 @@ void do_signal(struct pt_regs *regs)
 
 	for (;;) {
 		struct k_sigaction ka;
+		struct sigqueue_info info;
 		u64 oldmask;
 		int sig;
 
@@ -424,7 +444,7 @@ void do_signal(struct pt_regs *regs)
 			spin_unlock_irq(&sh->siglock);
 			do_exit_user(status);
 		}
-		sig = dequeue_signal(p);
+		sig = dequeue_signal(p, ~p->user.blocked, &info);
 		if (!sig) {
 			spin_unlock_irq(&sh->siglock);
 			return;
@@ -445,7 +465,7 @@ void do_signal(struct pt_regs *regs)
 		p->user.blocked |= ka.mask | ((ka.flags & SA_NODEFER) ? 0 : sigmask(sig));
 		p->user.blocked &= ~SIG_UNBLOCKABLE;
 		spin_unlock_irq(&sh->siglock);
-		if (setup_rt_frame(sig, &ka, regs, oldmask)) {
+		if (setup_rt_frame(sig, &ka, regs, oldmask, &info)) {
 			force_sig_fault(SIGSEGV, SI_KERNEL, regs->rsp, regs);	/* no room for the frame */
 			continue;
 		}
@@ -556,6 +576,65 @@ long sys_rt_sigpending(u64 __user *set, unsigned long sigsetsize)
 		return -EINVAL;
 	v = pending_set(current) & current->user.blocked;
 	return copy_to_user(set, &v, sigsetsize) ? -EFAULT : 0;
+}
+
+/*
+ * rt_sigtimedwait: take a signal of `set` (normally blocked by the caller)
+ * without running a handler. While waiting, the set is unblocked so that a
+ * sender picks and wakes this thread, as Linux does; real_blocked keeps the
+ * caller's mask for the sender's "is it fatal" test, and is put back after.
+ */
+long sys_rt_sigtimedwait(const u64 __user *uset, struct k_siginfo __user *uinfo,
+			 const struct k_timespec __user *uts, unsigned long sigsetsize)
+{
+	struct task *p = current;
+	struct sighand_struct *sh = p->user.sighand;
+	struct sigqueue_info info;
+	struct k_timespec ts;
+	long left = MAX_SCHEDULE_TIMEOUT;
+	u64 set;
+	int sig;
+
+	if (sigsetsize != sizeof(u64))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	set &= ~SIG_UNBLOCKABLE;
+	if (uts) {
+		if (copy_from_user(&ts, uts, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
+			return -EINVAL;
+		left = ts.tv_sec >= LONG_MAX / NSEC_PER_SEC - 1 ? LONG_MAX / 2 : ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	}
+	spin_lock_irq(&sh->siglock);
+	sig = dequeue_signal(p, set, &info);
+	if (!sig && left) {
+		p->user.real_blocked = p->user.blocked;
+		p->user.blocked &= ~set;
+		while (!(sig = dequeue_signal(p, set, &info)) && left > 0 && !signal_pending(p)) {
+			set_current_state(TASK_INTERRUPTIBLE);
+			spin_unlock_irq(&sh->siglock);
+			left = schedule_timeout(left);
+			spin_lock_irq(&sh->siglock);
+		}
+		__set_current_state(TASK_RUNNING);
+		p->user.blocked = p->user.real_blocked;
+		p->user.real_blocked = 0;
+	}
+	spin_unlock_irq(&sh->siglock);
+	if (!sig)
+		return left > 0 ? -EINTR : -EAGAIN;
+	if (uinfo) {
+		struct k_siginfo si;
+		memset(&si, 0, sizeof(si));
+		si.si_signo = sig;
+		si.si_code = info.code;
+		si.kill.pid = info.pid;
+		if (copy_to_user(uinfo, &si, sizeof(si)))
+			return -EFAULT;
+	}
+	return sig;
 }
 
 long sys_sigaltstack(const struct k_stack __user *ss, struct k_stack __user *oss)

@@ -51,6 +51,7 @@
 #define __NR_getppid		110
 #define __NR_getpgrp		111
 #define __NR_rt_sigpending	127
+#define __NR_rt_sigtimedwait	128
 #define __NR_sigaltstack	131
 #define __NR_arch_prctl		158
 #define __NR_gettid		186
@@ -90,6 +91,10 @@ long sys_rt_sigaction(int sig, const struct k_sigaction __user *act, struct k_si
 long sys_rt_sigprocmask(int how, const u64 __user *set, u64 __user *oset, unsigned long sigsetsize);
 long sys_rt_sigreturn(void);
 long sys_rt_sigpending(u64 __user *set, unsigned long sigsetsize);
+struct k_siginfo;
+struct k_timespec;
+long sys_rt_sigtimedwait(const u64 __user *set, struct k_siginfo __user *info,
+			 const struct k_timespec __user *ts, unsigned long sigsetsize);
 long sys_sigaltstack(const struct k_stack __user *ss, struct k_stack __user *oss);
 long sys_sched_yield(void);
 long sys_nanosleep(const void __user *req, void __user *rem);

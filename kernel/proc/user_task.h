@@ -39,6 +39,10 @@ struct user_task {
 	struct sighand_struct *sighand;
 	u64 blocked;			/* signals this thread blocks (bit sig-1) */
 	u64 pending;			/* signals sent to this thread only */
+	u64 real_blocked;		/* rt_sigtimedwait: the mask to restore (its set is unblocked meanwhile) */
+	struct sigqueue_info {		/* who sent each pending signal, for siginfo */
+		int code, pid;
+	} pending_info[64];
 	unsigned long sas_ss_sp, sas_ss_size;	/* sigaltstack */
 	int sas_ss_flags;
 	unsigned long fault_addr;	/* siginfo of the last forced fault signal */
