@@ -58,13 +58,11 @@ static bool fixup_exception(struct pt_regs *regs)
 	return false;
 }
 
-/* Page faults: the mm's handler (weak until user space exists) gets first go. */
-__weak bool handle_page_fault(struct pt_regs *regs, unsigned long addr)
-{
-	(void)regs;
-	(void)addr;
-	return false;
-}
+/*
+ * Page faults on user addresses go to the mm's handler first
+ * (kernel/mm/fault.c): it returns true when the access can be retried.
+ */
+bool handle_page_fault(struct pt_regs *regs, unsigned long addr);
 
 static bool stack_overflowed(struct pt_regs *regs)
 {
