@@ -17,6 +17,7 @@
 #include "kernel/sync/rcupdate.h"
 #include "kernel/time.h"
 #include "kernel/mm/kstack.h"
+#include "kernel/mm/mm.h"
 #include "kernel/mm/memblock.h"
 #include "kernel/mm/numa.h"
 #include "kernel/mm/page_alloc.h"
@@ -78,6 +79,7 @@ void kernel_main(u32 magic, phys_addr_t mbi)
 	page_alloc_init();			/* memblock hands every free page to the buddy allocator */
 	kstack_init();				/* guarded stacks: the APs' need the page allocator */
 	kmem_cache_init();			/* slab caches and kmalloc: pages and alloc_percpu */
+	mm_caches_init();			/* mm_struct and VMA caches; init_mm */
 	stack = kstack_alloc(numa_mem_id());	/* leave the image's unguarded boot stack */
 	if (!stack)
 		panic("no memory for the boot CPU's stack");
