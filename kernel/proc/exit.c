@@ -210,8 +210,10 @@ static bool notify_parent(struct task *leader)
 		wake_up_all(&kernel_child_wait);
 		return false;
 	}
-	if (sig <= 0)
-		return true;
+	if (sig <= 0) {				/* no signal, but still a zombie for wait4(__WCLONE/__WALL) */
+		wake_up_all(&parent->user.signal->wait_chldexit);
+		return false;
+	}
 	psh = parent->user.sighand;
 	spin_lock(&psh->siglock);
 	if (sig == SIGCHLD && (psh->action[SIGCHLD - 1].handler == SIG_IGN ||
@@ -297,8 +299,14 @@ long sys_exit_group(int code)
 
 /* ---- wait ---- */
 
-static bool wait_matches(struct task *child, int pid)
+/*
+ * Linux's rule: without __WALL, wait4 sees only "normal" children
+ * (exit_signal SIGCHLD), or with __WCLONE only the others.
+ */
+static bool wait_matches(struct task *child, int pid, int options)
 {
+	if (!(options & __WALL) && ((child->user.exit_signal != SIGCHLD) ^ !!(options & __WCLONE)))
+		return false;
 	return pid == -1 || pid == 0 || child->pid == pid;
 }
 
@@ -323,7 +331,7 @@ int do_wait(int pid, int *status, int options)
 		prepare_to_wait(wq, &w, TASK_INTERRUPTIBLE);
 		flags = spin_lock_irqsave(&tasklist_lock);
 		list_for_each_entry(c, &leader->user.children, user.sibling) {
-			if (!wait_matches(c, pid))
+			if (!wait_matches(c, pid, options))
 				continue;
 			any = true;
 			if (c->user.exit_state == EXIT_ZOMBIE) {

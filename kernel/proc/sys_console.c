@@ -47,6 +47,9 @@ static long console_write_user(const char __user *buf, size_t count)
 			return done ? (long)done : -EFAULT;
 		console_write(chunk, n);
 		done += n;
+		if (fatal_signal_pending(current))
+			break;			/* a killed writer stops at once, as in Linux */
+		cond_resched();			/* a huge write must not hog the CPU */
 	}
 	return done;
 }

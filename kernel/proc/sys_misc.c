@@ -404,6 +404,9 @@ long sys_getrandom(void __user *ubuf, size_t count, unsigned int flags)
 		if (copy_to_user((u8 __user *)ubuf + done, chunk, n))
 			return done ? (long)done : -EFAULT;
 		done += n;
+		if (signal_pending(current))
+			break;			/* Linux returns what it has on a signal */
+		cond_resched();
 	}
 	return done;
 }
