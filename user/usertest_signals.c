@@ -274,6 +274,35 @@ static int ignored_default_is_harmless(void)
 	return 0;
 }
 
+static int do_int3(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("int3");
+	return 0;
+}
+
+static int do_ud2(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("ud2");
+	return 0;
+}
+
+static int do_divide(void *arg)
+{
+	volatile int zero = (int)(long)arg;
+
+	return 10 / zero;
+}
+
+static int exceptions_become_signals(void)
+{
+	CHECK_SIGNALED(ktap_child(do_int3, NULL), SIGTRAP);
+	CHECK_SIGNALED(ktap_child(do_ud2, NULL), SIGILL);
+	CHECK_SIGNALED(ktap_child(do_divide, NULL), SIGFPE);
+	return 0;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(handler_runs),
 	KTAP_CASE(blocked_then_delivered),
@@ -284,6 +313,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(sleep_interrupted),
 	KTAP_CASE(tgkill_reaches_thread),
 	KTAP_CASE(ignored_default_is_harmless),
+	KTAP_CASE(exceptions_become_signals),
 };
 
 int main(int argc, char **argv)

@@ -40,6 +40,7 @@ struct idt_entry {
 
 #define GDT_ENTRIES 8
 #define GATE_INTERRUPT 0x8e	/* present, DPL 0, 64-bit interrupt gate */
+#define GATE_INTERRUPT_USER 0xee	/* the same, DPL 3: user code may raise it with int n */
 
 static DEFINE_PER_CPU_ALIGNED(u64, gdt[GDT_ENTRIES]);
 static DEFINE_PER_CPU_ALIGNED(struct tss, tss);
@@ -135,6 +136,7 @@ void idt_init(void)
 		set_gate(v, interrupt_stubs + v * STUB_SIZE, 0);
 	idt[8].ist = IST_DOUBLE_FAULT;
 	idt[2].ist = IST_NMI;
+	idt[3].type_attr = GATE_INTERRUPT_USER;	/* int3 from user mode is a breakpoint (SIGTRAP), not #GP */
 }
 
 void set_tss_rsp0(unsigned long top)

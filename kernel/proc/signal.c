@@ -11,8 +11,8 @@
  * SIGWINCH, SIGCONT and (no job control here) the stop signals, and kills
  * the process for everything else; a handler gets a frame on the user
  * stack (or the sigaltstack) and runs with sa_mask and the signal itself
- * blocked; it returns through sa_restorer, which musl points at a stub
- * calling rt_sigreturn.
+ * blocked; it returns through sa_restorer, which musl points at a
+ * two-instruction routine calling rt_sigreturn.
  *
  * Fatal signals are group-wide at once, as in Linux: the sender marks
  * the group exiting and queues SIGKILL for every thread, so that each
