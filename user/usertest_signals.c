@@ -303,6 +303,36 @@ static int exceptions_become_signals(void)
 	return 0;
 }
 
+static int send_usr1_to_parent(void *arg)
+{
+	(void)arg;
+	return SYS(SYS_kill, SYS(SYS_getppid), SIGUSR1) == 0 ? 0 : 1;
+}
+
+static int sigsuspend_waits_and_restores(void)
+{
+	sigset_t block, empty, cur;
+	int status;
+
+	got_sig = 0;
+	CHECK_EQ(install(SIGUSR1, counting_handler, 0, 0), 0);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	status = ktap_child(send_usr1_to_parent, NULL);	/* pending now, blocked */
+	CHECK_EXITED(status, 0);
+	CHECK_EQ(got_sig, 0);
+	sigemptyset(&empty);
+	CHECK_EQ(sigsuspend(&empty), -1);		/* unblocks, runs the handler, EINTR */
+	CHECK_EQ(errno, EINTR);
+	CHECK_EQ(got_sig, SIGUSR1);
+	sigprocmask(SIG_BLOCK, NULL, &cur);
+	CHECK(sigismember(&cur, SIGUSR1));		/* the old mask is back */
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	return 0;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(handler_runs),
 	KTAP_CASE(blocked_then_delivered),
@@ -314,6 +344,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(tgkill_reaches_thread),
 	KTAP_CASE(ignored_default_is_harmless),
 	KTAP_CASE(exceptions_become_signals),
+	KTAP_CASE(sigsuspend_waits_and_restores),
 };
 
 int main(int argc, char **argv)

@@ -446,6 +446,10 @@ void do_signal(struct pt_regs *regs)
 		}
 		sig = dequeue_signal(p, ~p->user.blocked, &info);
 		if (!sig) {
+			if (p->user.restore_sigmask) {	/* sigsuspend woke, no handler ran */
+				p->user.blocked = p->user.saved_sigmask;
+				p->user.restore_sigmask = false;
+			}
 			spin_unlock_irq(&sh->siglock);
 			return;
 		}
@@ -461,7 +465,8 @@ void do_signal(struct pt_regs *regs)
 		}
 		if (ka.flags & SA_RESETHAND)
 			sh->action[sig - 1].handler = SIG_DFL;
-		oldmask = p->user.blocked;
+		oldmask = p->user.restore_sigmask ? p->user.saved_sigmask : p->user.blocked;
+		p->user.restore_sigmask = false;
 		p->user.blocked |= ka.mask | ((ka.flags & SA_NODEFER) ? 0 : sigmask(sig));
 		p->user.blocked &= ~SIG_UNBLOCKABLE;
 		spin_unlock_irq(&sh->siglock);
@@ -635,6 +640,46 @@ long sys_rt_sigtimedwait(const u64 __user *uset, struct k_siginfo __user *uinfo,
 			return -EFAULT;
 	}
 	return sig;
+}
+
+/* Sleeps until a signal that is not blocked arrives. */
+static void sleep_until_signal(void)
+{
+	while (!signal_pending(current)) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!signal_pending(current))
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+}
+
+long sys_pause(void)
+{
+	sleep_until_signal();
+	return -EINTR;
+}
+
+/*
+ * rt_sigsuspend: wait with a temporary mask. The caller's own mask comes
+ * back when the handler returns (the frame saves it, see do_signal), or
+ * at once if no handler runs.
+ */
+long sys_rt_sigsuspend(const u64 __user *umask, unsigned long sigsetsize)
+{
+	struct task *p = current;
+	u64 mask;
+
+	if (sigsetsize != sizeof(u64))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	spin_lock_irq(&p->user.sighand->siglock);
+	p->user.saved_sigmask = p->user.blocked;
+	p->user.restore_sigmask = true;
+	p->user.blocked = mask & ~SIG_UNBLOCKABLE;
+	spin_unlock_irq(&p->user.sighand->siglock);
+	sleep_until_signal();
+	return -EINTR;
 }
 
 long sys_sigaltstack(const struct k_stack __user *ss, struct k_stack __user *oss)

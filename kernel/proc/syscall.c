@@ -58,6 +58,8 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	SYSCALL(__NR_getpgrp, sys_getpid),
 	SYSCALL(__NR_rt_sigpending, sys_rt_sigpending),
 	SYSCALL(__NR_rt_sigtimedwait, sys_rt_sigtimedwait),
+	SYSCALL(__NR_rt_sigsuspend, sys_rt_sigsuspend),
+	SYSCALL(__NR_pause, sys_pause),
 	SYSCALL(__NR_sigaltstack, sys_sigaltstack),
 	SYSCALL(__NR_arch_prctl, sys_arch_prctl),
 	SYSCALL(__NR_gettid, sys_gettid),

@@ -52,6 +52,7 @@
 #define __NR_getpgrp		111
 #define __NR_rt_sigpending	127
 #define __NR_rt_sigtimedwait	128
+#define __NR_rt_sigsuspend	130
 #define __NR_sigaltstack	131
 #define __NR_arch_prctl		158
 #define __NR_gettid		186
@@ -91,6 +92,8 @@ long sys_rt_sigaction(int sig, const struct k_sigaction __user *act, struct k_si
 long sys_rt_sigprocmask(int how, const u64 __user *set, u64 __user *oset, unsigned long sigsetsize);
 long sys_rt_sigreturn(void);
 long sys_rt_sigpending(u64 __user *set, unsigned long sigsetsize);
+long sys_rt_sigsuspend(const u64 __user *mask, unsigned long sigsetsize);
+long sys_pause(void);
 struct k_siginfo;
 struct k_timespec;
 long sys_rt_sigtimedwait(const u64 __user *set, struct k_siginfo __user *info,

@@ -40,6 +40,8 @@ struct user_task {
 	u64 blocked;			/* signals this thread blocks (bit sig-1) */
 	u64 pending;			/* signals sent to this thread only */
 	u64 real_blocked;		/* rt_sigtimedwait: the mask to restore (its set is unblocked meanwhile) */
+	u64 saved_sigmask;		/* rt_sigsuspend: the mask a handler's sigreturn restores */
+	bool restore_sigmask;
 	struct sigqueue_info {		/* who sent each pending signal, for siginfo */
 		int code, pid;
 	} pending_info[64];
