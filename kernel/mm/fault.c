@@ -158,12 +158,14 @@ int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int fla
 
 /*
  * Called by the #PF handler (arch/x86_64/traps.c) first: a fault on a user
- * address while the task has an mm. Sleeping on mmap_lock needs interrupts,
- * so a fault in a context that had them off is not handled here (the
- * exception table or an oops takes it). Returns true when the access can
+ * address while the task has an mm. Sleeping on mmap_lock needs a context
+ * that may sleep, so a fault with interrupts off, in an interrupt handler
+ * or under a spinlock is not handled here (the exception table or an oops
+ * takes it). Returns true when the access can
  * be retried.
  */
 DECLARE_PER_CPU(int, irq_depth);
+DECLARE_PER_CPU(int, spin_depth);
 
 bool handle_page_fault(struct pt_regs *regs, unsigned long addr)
 {
@@ -173,8 +175,8 @@ bool handle_page_fault(struct pt_regs *regs, unsigned long addr)
 
 	if (!mm || addr >= TASK_SIZE || (regs->error_code & PF_RSVD))
 		return false;
-	if (!(regs->rflags & X86_EFLAGS_IF) || this_cpu_read(irq_depth))
-		return false;
+	if (!(regs->rflags & X86_EFLAGS_IF) || this_cpu_read(irq_depth) || this_cpu_read(spin_depth))
+		return false;	/* atomic context: cannot sleep on mmap_lock */
 	if (regs->error_code & PF_WRITE)
 		flags |= FAULT_FLAG_WRITE;
 	if (regs->error_code & PF_INSTR)
