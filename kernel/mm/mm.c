@@ -150,6 +150,8 @@ static void exit_mmap(struct mm_struct *mm)
 	spin_lock(&mm->page_table_lock);
 	mm_counter_add(mm, MM_PGTABLES, -free_user_page_tables(mm->pgd));
 	spin_unlock(&mm->page_table_lock);
+	/* a CPU may still have this pgd loaded (an exiting thread): drop cached walks */
+	flush_tlb_mm_range(mm, 0, TASK_SIZE);
 	up_write(&mm->mmap_lock);
 }
 

@@ -136,6 +136,7 @@ static void count_targets(struct kunit *test, int cpu, void *arg)
 		/* nobody else has it loaded: no IPI at all */
 		KUNIT_EXPECT_EQ(test, tlb_stat(TLB_IPIS), ipis);
 		KUNIT_EXPECT_EQ(test, tlb_stat(TLB_SHOOTDOWNS), batches);
+		WRITE_ONCE(s->phase, PHASE_CHANGED);	/* now the reader may load it */
 		kthread_use_mm(s->mm);
 		atomic_inc(&s->warm);
 		wait_for(&s->warm, 2);		/* one reader has it loaded too */
@@ -145,6 +146,8 @@ static void count_targets(struct kunit *test, int cpu, void *arg)
 		atomic_inc(&s->checked);
 		kthread_unuse_mm(s->mm);
 	} else if (cpu == cpumask_next(s->changer, &cpu_online_mask)) {
+		while (READ_ONCE(s->phase) != PHASE_CHANGED)
+			cpu_relax();
 		kthread_use_mm(s->mm);
 		atomic_inc(&s->warm);
 		wait_for(&s->checked, 1);

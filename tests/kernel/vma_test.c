@@ -160,6 +160,7 @@ SELFTEST(vma, mmap_errors_are_linux_errors)
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, TASK_SIZE + PAGE_SIZE, RW, PRIV, 0), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, -1UL, RW, PRIV, 0), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, MAP_PRIVATE, 0), -EBADF);
+	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, PRIV | MAP_HUGETLB, 0), -ENOMEM);
 	/* both PRIVATE and SHARED is MAP_SHARED_VALIDATE: valid */
 	a = vm_mmap(mm, 0, PAGE_SIZE, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, 0);
 	KUNIT_EXPECT_GT(test, a, 0);
