@@ -167,18 +167,19 @@ void switch_mm(struct mm_struct *prev, struct mm_struct *next)
 {
 	unsigned long flags = local_irq_save();
 	int cpu = smp_processor_id();
+	/* the mm CR3 really points at: the one to leave, whatever prev says */
+	struct mm_struct *loaded = this_cpu_read(cpu_loaded_mm);
 
-	if (!prev)
-		prev = &init_mm;
-	if (this_cpu_read(cpu_loaded_mm) != next || prev != next) {
+	(void)prev;
+	if (loaded != next) {
 		/* join next's mask first: a locked op, so the flusher that changes
 		 * next's PTEs after this either sees the bit or we see its PTEs */
 		cpumask_set_cpu_atomic(cpu, mm_cpumask(next));
 		write_cr3(virt_to_phys(next->pgd));
 		this_cpu_write(cpu_loaded_mm, next);
-		/* user entries are never global: none of prev's survive the CR3 load */
-		if (prev != next)
-			cpumask_clear_cpu_atomic(cpu, mm_cpumask(prev));
+		/* user entries are never global: none of loaded's survive the CR3 load */
+		if (loaded)
+			cpumask_clear_cpu_atomic(cpu, mm_cpumask(loaded));
 	}
 	local_irq_restore(flags);
 }

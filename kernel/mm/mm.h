@@ -90,6 +90,7 @@ struct mm_struct {
 #define mm_cpumask(mm)		(&(mm)->cpu_bitmap)
 
 extern struct mm_struct init_mm;	/* the kernel's own: pgd = kernel_pml4, no VMAs */
+DECLARE_PER_CPU(struct mm_struct *, cpu_loaded_mm);	/* whose page tables this CPU's CR3 holds */
 
 static inline void mm_counter_add(struct mm_struct *mm, enum mm_counter c, long v)
 {
@@ -118,8 +119,10 @@ struct mm_struct *dup_mm(struct mm_struct *old);
 /*
  * Loads next's page tables on this CPU (interrupts off or on), keeping
  * mm_cpumask: this CPU joins next's mask before CR3 points at next, and
- * leaves prev's mask once CR3 no longer points at prev (eager, not lazy:
- * see arch/x86_64/tlb.c).
+ * leaves the mask of the mm it had loaded once CR3 no longer points there
+ * (eager, not lazy: see arch/x86_64/tlb.c). prev is Linux's argument; the
+ * CPU's own record of what it has loaded (cpu_loaded_mm) decides, so a
+ * caller's idea of prev cannot leave a stale bit behind.
  */
 void switch_mm(struct mm_struct *prev, struct mm_struct *next);
 
