@@ -97,6 +97,16 @@ struct mm_struct *mm_alloc(void)
 	return mm;
 }
 
+void for_each_mm(void (*fn)(struct mm_struct *mm, void *arg), void *arg)
+{
+	struct mm_struct *mm;
+
+	spin_lock(&mmlist_lock);
+	list_for_each_entry(mm, &mmlist, mmlist)
+		fn(mm, arg);
+	spin_unlock(&mmlist_lock);
+}
+
 void mmgrab(struct mm_struct *mm)
 {
 	if (mm != &init_mm)

@@ -112,6 +112,8 @@ void mmput(struct mm_struct *mm);
 void mmgrab(struct mm_struct *mm);
 void mmdrop(struct mm_struct *mm);
 long nr_mm_structs(void);			/* user mms allocated and not yet freed */
+/* Calls fn on every user mm under the list's spinlock (fn must not sleep). */
+void for_each_mm(void (*fn)(struct mm_struct *mm, void *arg), void *arg);
 
 /* Fork: a copy of old whose private pages are shared copy-on-write. NULL: ENOMEM. */
 struct mm_struct *dup_mm(struct mm_struct *old);
