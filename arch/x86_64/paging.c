@@ -307,10 +307,12 @@ int free_user_page_tables(u64 *pgd)
 {
 	int n = 0;
 
-	for (int i = 0; i < PML4_USER_ENTRIES; i++)
-		if (pgd[i] & PTE_PRESENT) {
-			n += free_table_tree(pgd[i], 4);
-			pgd[i] = 0;
+	for (int i = 0; i < PML4_USER_ENTRIES; i++) {
+		u64 e = pgd[i];
+		if (e & PTE_PRESENT) {
+			WRITE_ONCE(pgd[i], 0);		/* unhooked before it is freed */
+			n += free_table_tree(e, 4);
 		}
+	}
 	return n;
 }

@@ -35,8 +35,6 @@ const char *const tlb_stat_names[NR_TLB_STATS] = {
 };
 static atomic_long_t tlb_stats[NR_TLB_STATS];
 
-DECLARE_PER_CPU(struct mm_struct *, cpu_loaded_mm);
-
 long tlb_stat(enum tlb_stat s)
 {
 	return atomic_long_read(&tlb_stats[s]);

@@ -6,6 +6,10 @@
  * NULL for the black leaves, so erasure tracks the parent of the hole
  * separately. Every rotation tells the augmentation through aug->rotate;
  * every splice recomputes the path above it through aug->propagate.
+ *
+ * Child pointers are stored with WRITE_ONCE: a lockless reader (the RCU
+ * VMA lookup to come, validated by a sequence count) may walk down while
+ * a writer rebalances, and must at least never see a torn pointer.
  */
 #include "kernel/lib/rbtree.h"
 #include "kernel/printk.h"
@@ -19,11 +23,11 @@ static bool is_black(const struct rb_node *n) { return !is_red(n); }
 static void change_child(struct rb_node *old, struct rb_node *new, struct rb_node *parent, struct rb_root *root)
 {
 	if (!parent)
-		root->node = new;
+		WRITE_ONCE(root->node, new);
 	else if (parent->left == old)
-		parent->left = new;
+		WRITE_ONCE(parent->left, new);
 	else
-		parent->right = new;
+		WRITE_ONCE(parent->right, new);
 }
 
 /*
@@ -37,12 +41,12 @@ static void rotate_left(struct rb_node *x, struct rb_root *root, const struct rb
 {
 	struct rb_node *y = x->right;
 
-	x->right = y->left;
+	WRITE_ONCE(x->right, y->left);
 	if (y->left)
 		y->left->parent = x;
 	y->parent = x->parent;
 	change_child(x, y, x->parent, root);
-	y->left = x;
+	WRITE_ONCE(y->left, x);
 	x->parent = y;
 	if (aug->rotate)
 		aug->rotate(x, y);
@@ -53,12 +57,12 @@ static void rotate_right(struct rb_node *x, struct rb_root *root, const struct r
 {
 	struct rb_node *y = x->left;
 
-	x->left = y->right;
+	WRITE_ONCE(x->left, y->right);
 	if (y->right)
 		y->right->parent = x;
 	y->parent = x->parent;
 	change_child(x, y, x->parent, root);
-	y->right = x;
+	WRITE_ONCE(y->right, x);
 	x->parent = y;
 	if (aug->rotate)
 		aug->rotate(x, y);
@@ -206,8 +210,8 @@ static void erase(struct rb_node *z, struct rb_root *root, const struct rb_augme
 		/* the successor takes z's place, links and colour */
 		if (xp == z)
 			xp = y;
-		y->left = z->left;
-		y->right = z->right;
+		WRITE_ONCE(y->left, z->left);
+		WRITE_ONCE(y->right, z->right);
 		y->parent = z->parent;
 		y->color = z->color;
 		if (y->left)

@@ -71,7 +71,8 @@ static inline void rb_link_node(struct rb_node *node, struct rb_node *parent, st
 	node->parent = parent;
 	node->left = node->right = NULL;
 	node->color = RB_RED;
-	*link = node;
+	smp_wmb();		/* the node is complete before a reader can reach it */
+	WRITE_ONCE(*link, node);
 }
 
 void rb_insert_color(struct rb_node *node, struct rb_root *root);

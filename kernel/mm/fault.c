@@ -14,6 +14,11 @@
  *   anything else    -> spurious: the PTE already allows it (a stale TLB
  *                       entry on this CPU): invlpg and retry
  *
+ * A stack (VM_GROWSDOWN) grows on a fault just below it: the lock is
+ * taken for writing to move vm_start down (expand_stack), as long as the
+ * stack stays within STACK_MAX_SIZE and STACK_GUARD_GAP away from the
+ * mapping below it.
+ *
  * The checks, as on Linux x86: a read needs any of VM_READ/VM_WRITE/
  * VM_EXEC (x86 cannot map write-only or exec-only), a write VM_WRITE, an
  * instruction fetch VM_EXEC. Refused: SIGSEGV with SEGV_ACCERR; no VMA:
@@ -127,6 +132,41 @@ static bool access_error(struct vm_area_struct *vma, unsigned int flags)
 	return !(vma->vm_flags & VM_ACCESS_FLAGS);
 }
 
+int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
+{
+	struct vm_area_struct *prev = vma_prev(mm, vma);
+	unsigned long grow;
+
+	addr = ALIGN_DOWN(addr, PAGE_SIZE);
+	if (!(vma->vm_flags & VM_GROWSDOWN) || addr < MMAP_MIN_ADDR || vma->vm_end - addr > STACK_MAX_SIZE)
+		return -ENOMEM;
+	if (addr >= vma->vm_start)
+		return 0;
+	if (prev && addr - prev->vm_end < STACK_GUARD_GAP)
+		return -ENOMEM;
+	grow = (vma->vm_start - addr) >> PAGE_SHIFT;
+	vma_set_range(vma, addr, vma->vm_end, vma->vm_pgoff - grow);
+	return 0;
+}
+
+/*
+ * The fault is just below a stack: trade the read lock for the write lock,
+ * grow it if it may, and go back to reading. Returns the VMA that now
+ * covers addr, or NULL.
+ */
+static struct vm_area_struct *grow_stack(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	up_read(&mm->mmap_lock);
+	down_write(&mm->mmap_lock);
+	vma = find_vma(mm, addr);		/* anything may have changed meanwhile */
+	if (vma && vma->vm_start > addr && expand_stack(mm, vma, addr))
+		vma = NULL;
+	downgrade_write(&mm->mmap_lock);
+	return vma;
+}
+
 int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags, int *si_code)
 {
 	struct vm_area_struct *vma;
@@ -140,6 +180,8 @@ int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int fla
 	}
 	down_read(&mm->mmap_lock);
 	vma = find_vma(mm, addr);
+	if (vma && vma->vm_start > addr && (vma->vm_flags & VM_GROWSDOWN))
+		vma = grow_stack(mm, addr);
 	if (!vma || vma->vm_start > addr) {
 		*si_code = SEGV_MAPERR;
 		ret = SIGSEGV;
@@ -158,12 +200,14 @@ int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int fla
 
 /*
  * Called by the #PF handler (arch/x86_64/traps.c) first: a fault on a user
- * address while the task has an mm. Sleeping on mmap_lock needs interrupts,
- * so a fault in a context that had them off is not handled here (the
- * exception table or an oops takes it). Returns true when the access can
+ * address while the task has an mm. Sleeping on mmap_lock needs a context
+ * that may sleep, so a fault with interrupts off, in an interrupt handler
+ * or under a spinlock is not handled here (the exception table or an oops
+ * takes it). Returns true when the access can
  * be retried.
  */
 DECLARE_PER_CPU(int, irq_depth);
+DECLARE_PER_CPU(int, spin_depth);
 
 bool handle_page_fault(struct pt_regs *regs, unsigned long addr)
 {
@@ -173,8 +217,8 @@ bool handle_page_fault(struct pt_regs *regs, unsigned long addr)
 
 	if (!mm || addr >= TASK_SIZE || (regs->error_code & PF_RSVD))
 		return false;
-	if (!(regs->rflags & X86_EFLAGS_IF) || this_cpu_read(irq_depth))
-		return false;
+	if (!(regs->rflags & X86_EFLAGS_IF) || this_cpu_read(irq_depth) || this_cpu_read(spin_depth))
+		return false;	/* atomic context: cannot sleep on mmap_lock */
 	if (regs->error_code & PF_WRITE)
 		flags |= FAULT_FLAG_WRITE;
 	if (regs->error_code & PF_INSTR)

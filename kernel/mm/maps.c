@@ -63,10 +63,23 @@ int show_maps(struct mm_struct *mm, char *buf, size_t size)
 	return n;
 }
 
+static void show_mm_line(struct mm_struct *mm, void *arg)
+{
+	char cpus[64];
+
+	(void)arg;
+	bitmap_print_ranges(cpus, sizeof(cpus), mm_cpumask(mm)->bits, MAX_CPUS);
+	console_printf("mm %p users %d count %d vmas %d rss %ld pgtables %ld faults %ld cow %ld/%ld cpus %s\n",
+		       mm, atomic_read(&mm->mm_users), atomic_read(&mm->mm_count), mm->map_count,
+		       mm_counter(mm, MM_RSS), mm_counter(mm, MM_PGTABLES), mm_counter(mm, MM_FAULTS),
+		       mm_counter(mm, MM_COW_COPIES), mm_counter(mm, MM_COW_REUSES), cpus[0] ? cpus : "-");
+}
+
 static int cmd_vm(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
+	for_each_mm(show_mm_line, NULL);
 	console_printf("mm_structs %ld\nanon_shared_objects %ld\n", nr_mm_structs(), nr_anon_shared());
 	for (int c = 0; c < NR_MM_COUNTERS; c++)
 		console_printf("%s %ld\n", mm_counter_names[c], vm_event(c));

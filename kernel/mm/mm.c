@@ -97,6 +97,16 @@ struct mm_struct *mm_alloc(void)
 	return mm;
 }
 
+void for_each_mm(void (*fn)(struct mm_struct *mm, void *arg), void *arg)
+{
+	struct mm_struct *mm;
+
+	spin_lock(&mmlist_lock);
+	list_for_each_entry(mm, &mmlist, mmlist)
+		fn(mm, arg);
+	spin_unlock(&mmlist_lock);
+}
+
 void mmgrab(struct mm_struct *mm)
 {
 	if (mm != &init_mm)
@@ -150,6 +160,8 @@ static void exit_mmap(struct mm_struct *mm)
 	spin_lock(&mm->page_table_lock);
 	mm_counter_add(mm, MM_PGTABLES, -free_user_page_tables(mm->pgd));
 	spin_unlock(&mm->page_table_lock);
+	/* a CPU may still have this pgd loaded (an exiting thread): drop cached walks */
+	flush_tlb_mm_range(mm, 0, TASK_SIZE);
 	up_write(&mm->mmap_lock);
 }
 
@@ -165,18 +177,19 @@ void switch_mm(struct mm_struct *prev, struct mm_struct *next)
 {
 	unsigned long flags = local_irq_save();
 	int cpu = smp_processor_id();
+	/* the mm CR3 really points at: the one to leave, whatever prev says */
+	struct mm_struct *loaded = this_cpu_read(cpu_loaded_mm);
 
-	if (!prev)
-		prev = &init_mm;
-	if (this_cpu_read(cpu_loaded_mm) != next || prev != next) {
+	(void)prev;
+	if (loaded != next) {
 		/* join next's mask first: a locked op, so the flusher that changes
 		 * next's PTEs after this either sees the bit or we see its PTEs */
 		cpumask_set_cpu_atomic(cpu, mm_cpumask(next));
 		write_cr3(virt_to_phys(next->pgd));
 		this_cpu_write(cpu_loaded_mm, next);
-		/* user entries are never global: none of prev's survive the CR3 load */
-		if (prev != next)
-			cpumask_clear_cpu_atomic(cpu, mm_cpumask(prev));
+		/* user entries are never global: none of loaded's survive the CR3 load */
+		if (loaded)
+			cpumask_clear_cpu_atomic(cpu, mm_cpumask(loaded));
 	}
 	local_irq_restore(flags);
 }

@@ -90,6 +90,7 @@ struct mm_struct {
 #define mm_cpumask(mm)		(&(mm)->cpu_bitmap)
 
 extern struct mm_struct init_mm;	/* the kernel's own: pgd = kernel_pml4, no VMAs */
+DECLARE_PER_CPU(struct mm_struct *, cpu_loaded_mm);	/* whose page tables this CPU's CR3 holds */
 
 static inline void mm_counter_add(struct mm_struct *mm, enum mm_counter c, long v)
 {
@@ -111,6 +112,8 @@ void mmput(struct mm_struct *mm);
 void mmgrab(struct mm_struct *mm);
 void mmdrop(struct mm_struct *mm);
 long nr_mm_structs(void);			/* user mms allocated and not yet freed */
+/* Calls fn on every user mm under the list's spinlock (fn must not sleep). */
+void for_each_mm(void (*fn)(struct mm_struct *mm, void *arg), void *arg);
 
 /* Fork: a copy of old whose private pages are shared copy-on-write. NULL: ENOMEM. */
 struct mm_struct *dup_mm(struct mm_struct *old);
@@ -118,8 +121,10 @@ struct mm_struct *dup_mm(struct mm_struct *old);
 /*
  * Loads next's page tables on this CPU (interrupts off or on), keeping
  * mm_cpumask: this CPU joins next's mask before CR3 points at next, and
- * leaves prev's mask once CR3 no longer points at prev (eager, not lazy:
- * see arch/x86_64/tlb.c).
+ * leaves the mask of the mm it had loaded once CR3 no longer points there
+ * (eager, not lazy: see arch/x86_64/tlb.c). prev is Linux's argument; the
+ * CPU's own record of what it has loaded (cpu_loaded_mm) decides, so a
+ * caller's idea of prev cannot leave a stale bit behind.
  */
 void switch_mm(struct mm_struct *prev, struct mm_struct *next);
 

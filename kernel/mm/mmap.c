@@ -13,7 +13,8 @@
  *     SHARED_VALIDATE (= PRIVATE|SHARED, which rejects unknown flags with
  *     EOPNOTSUPP) -> EINVAL; MAP_FIXED with an unaligned addr -> EINVAL;
  *     MAP_FIXED below MMAP_MIN_ADDR -> EPERM; no room or out of range ->
- *     ENOMEM; MAP_FIXED_NOREPLACE over a mapping -> EEXIST; unknown PROT_
+ *     ENOMEM; MAP_FIXED_NOREPLACE over a mapping -> EEXIST; MAP_HUGETLB ->
+ *     ENOMEM (no huge pages reserved, Linux's default); unknown PROT_
  *     bits are ignored (Linux's mmap does not check them; mprotect does).
  *   - munmap: unaligned addr or len 0 -> EINVAL; nothing mapped -> 0.
  *   - mprotect: unaligned -> EINVAL; len 0 -> 0; unknown bits -> EINVAL;
@@ -143,6 +144,8 @@ long vm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	}
 	if (!(flags & MAP_ANONYMOUS))
 		return -EBADF;			/* no files yet: every fd is bad */
+	if (flags & MAP_HUGETLB)
+		return -ENOMEM;			/* as Linux with no huge pages reserved */
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
 	len = ALIGN_UP(len, PAGE_SIZE);

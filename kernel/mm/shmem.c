@@ -21,6 +21,7 @@
 #include "kernel/mm/slab.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/lib/string.h"
+#include "kernel/selftest.h"
 
 #define SHMEM_SLOTS_SHIFT	9
 #define SHMEM_SLOTS		(1UL << SHMEM_SLOTS_SHIFT)	/* pointers in one page-sized node */
@@ -40,6 +41,7 @@ long nr_anon_shared(void)
 {
 	return atomic_long_read(&anon_shared_live);
 }
+LEAK_COUNTER("anon_shared objects", nr_anon_shared);
 
 static void **node_alloc(void)
 {

@@ -314,7 +314,7 @@ long unmapped_area_topdown(struct mm_struct *mm, unsigned long len, unsigned lon
 {
 	unsigned long start = max(mm->highest_vm_end, low), found;
 
-	if (len > high - low)
+	if (high <= low || len > high - low)
 		return -ENOMEM;
 	/* above the last VMA first: that gap is in no node */
 	if (high > start && high - start >= len)
@@ -325,6 +325,8 @@ long unmapped_area_topdown(struct mm_struct *mm, unsigned long len, unsigned lon
 
 long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long flags)
 {
+	long found;
+
 	if (len > mm->task_size - MMAP_MIN_ADDR)
 		return -ENOMEM;
 	if (flags & MAP_FIXED)
@@ -335,7 +337,10 @@ long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsigned long l
 		    !find_vma_intersection(mm, addr, addr + len))
 			return addr;
 	}
-	return unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base);
+	found = unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base);
+	if (found == -ENOMEM)	/* like Linux, then try the rest of the address space */
+		found = unmapped_area_topdown(mm, len, mm->mmap_base, mm->task_size);
+	return found;
 }
 
 /* ---- checking ---- */

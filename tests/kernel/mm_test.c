@@ -336,3 +336,41 @@ SELFTEST(mm, show_maps_format)
 	KUNIT_EXPECT_TRUE(test, strstr(buf, "[stack]") != NULL);
 	mm_release(mm);
 }
+
+#define STACK_TOP_VA	0x7f0000000000UL
+
+static void grow_the_stack(struct mm_call *c)
+{
+	struct kunit *test = c->test;
+	unsigned long v;
+
+	/* three pages below: the stack grows to cover them */
+	KUNIT_EXPECT_EQ(test, probe_write(STACK_TOP_VA - 4 * PAGE_SIZE, 7), 0);
+	KUNIT_EXPECT_EQ(test, probe_read(STACK_TOP_VA - 4 * PAGE_SIZE, &v), 0);
+	KUNIT_EXPECT_EQ(test, v, 7);
+	/* beyond the stack limit: no */
+	KUNIT_EXPECT_EQ(test, probe_read(STACK_TOP_VA - PAGE_SIZE - STACK_MAX_SIZE - PAGE_SIZE, &v), -EFAULT);
+	/* into the guard gap above another mapping: no */
+	KUNIT_EXPECT_EQ(test, probe_read(BASE + PAGE_SIZE, &v), -EFAULT);
+}
+
+SELFTEST(mm, stack_grows_down_within_limits)
+{
+	struct mm_struct *mm = new_mm(test);
+	struct vm_area_struct *vma;
+
+	KUNIT_ASSERT_EQ(test, vm_mmap(mm, STACK_TOP_VA - PAGE_SIZE, PAGE_SIZE, RW, PRIV | MAP_FIXED | MAP_GROWSDOWN, 0),
+			STACK_TOP_VA - PAGE_SIZE);
+	/* a second stack right above a mapping: it may not grow into the guard gap */
+	KUNIT_ASSERT_EQ(test, vm_mmap(mm, BASE, PAGE_SIZE, RW, PRIV | MAP_FIXED, 0), BASE);
+	KUNIT_ASSERT_EQ(test, vm_mmap(mm, BASE + 4 * PAGE_SIZE, PAGE_SIZE, RW, PRIV | MAP_FIXED | MAP_GROWSDOWN, 0),
+			BASE + 4 * PAGE_SIZE);
+	run_in_mm(test, mm, smp_processor_id(), grow_the_stack, NULL);
+	vma = find_vma(mm, STACK_TOP_VA - 4 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	KUNIT_EXPECT_EQ(test, vma->vm_start, STACK_TOP_VA - 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, vma->vm_end, STACK_TOP_VA);
+	KUNIT_EXPECT_EQ(test, find_vma(mm, BASE + PAGE_SIZE)->vm_start, BASE + 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, validate_mm(mm), 0);
+	mm_release(mm);
+}

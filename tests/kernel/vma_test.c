@@ -100,6 +100,18 @@ SELFTEST(vma, gap_search_matches_linear_search)
 	mm_release(mm);
 }
 
+SELFTEST(vma, full_below_mmap_base_falls_back_above)
+{
+	struct mm_struct *mm = new_mm(test);
+
+	mm->mmap_base = 0x10000000;
+	KUNIT_ASSERT_EQ(test, vm_mmap(mm, MMAP_MIN_ADDR, mm->mmap_base - MMAP_MIN_ADDR, PROT_NONE,
+				      PRIV | MAP_FIXED | MAP_NORESERVE, 0), MMAP_MIN_ADDR);
+	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, PRIV, 0), TASK_SIZE - PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, validate_mm(mm), 0);
+	mm_release(mm);
+}
+
 SELFTEST(vma, split_and_merge)
 {
 	struct mm_struct *mm = new_mm(test);
@@ -160,6 +172,7 @@ SELFTEST(vma, mmap_errors_are_linux_errors)
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, TASK_SIZE + PAGE_SIZE, RW, PRIV, 0), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, -1UL, RW, PRIV, 0), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, MAP_PRIVATE, 0), -EBADF);
+	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, PRIV | MAP_HUGETLB, 0), -ENOMEM);
 	/* both PRIVATE and SHARED is MAP_SHARED_VALIDATE: valid */
 	a = vm_mmap(mm, 0, PAGE_SIZE, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, 0);
 	KUNIT_EXPECT_GT(test, a, 0);
