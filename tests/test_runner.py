@@ -335,6 +335,54 @@ class BootHelpersTest(unittest.TestCase):
         self.assertEqual(cmd[-6:], ["-s", "-S", "-d", "int", "-D", "/tmp/q log"])
 
 
+class InitCheckTest(unittest.TestCase):
+    def load(self, text):
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        path = os.path.join(d, "matrix")
+        with open(path, "w") as f:
+            f.write(textwrap.dedent(text))
+        return run.load_matrix(path)
+
+    def test_init_key(self):
+        e, = self.load("""
+            [i]
+            smp = 1
+            init = testhelper  exit   7
+            expect_exit = 7
+            expect_output = ^x$
+        """)
+        self.assertEqual(e.check.init, ("testhelper", "exit 7"))
+        self.assertEqual(e.check.exit_status, 7)
+        for bad in ("[i]\ninit = hello\n", "[i]\ninit = hello a;b\nexpect_exit = 0\n",
+                    "[i]\ninit = he/llo\nexpect_exit = 0\n"):
+            with self.assertRaises(nb.BootError, msg=bad):
+                self.load(bad)
+
+    def judge(self, qemu_status, text, expect):
+        check = run.BootCheck("", expect, [], ("testhelper", "segv"))
+        out = run.Outcome(run.MatrixEntry("i", nb.Topology(1, 256), "", 5, None, check))
+        out.status = qemu_status
+        run.judge_check(out, text)
+        return out.rows[0][1]
+
+    def test_judge_program_status(self):
+        log_segv = "testhelper (pid 1) killed by signal 11 (SIGSEGV)\n"
+        qemu = ((139 << 1) | 1) & 0xff          # what the host sees: 23
+        self.assertEqual(self.judge(qemu, log_segv, 139).failed, 0)
+        self.assertEqual(self.judge(qemu, log_segv, 11).failed, 1)
+        self.assertEqual(self.judge((3 << 1) | 1, "", 3).failed, 0)   # no line: QEMU's value
+        c = self.judge(0, "", 0)                 # powered off: no program status
+        self.assertEqual(c.failed, 1)
+        self.assertIn("none", c.failures[0][2])
+
+    def test_user_matrix_loads(self):
+        entries = {e.name: e for e in run.load_matrix(os.path.join(HERE, "matrix-user"))}
+        self.assertEqual(entries["init-signal"].check.init, ("testhelper", "segv"))
+        self.assertEqual(entries["init-signal"].check.exit_status, 139)
+        self.assertEqual(entries["init-args"].check.init, ("hello", "a b c"))
+
+
 class MatrixTest(unittest.TestCase):
     def test_repository_matrix_loads(self):
         entries = {e.name: e for e in run.load_matrix(os.path.join(HERE, "matrix"))}
