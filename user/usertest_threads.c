@@ -266,6 +266,43 @@ static int futex_wait_wake(void)
 	return 0;
 }
 
+/*
+ * FUTEX_REQUEUE (musl's condition variables hand waiters over to the
+ * mutex with it): two waiters on one word are moved to another without
+ * waking, then woken there. Requeue and wake are repeated until the kernel
+ * has reported each waiter once, so late sleepers are counted too.
+ */
+static int futex_requeue(void)
+{
+	static volatile int from, to;
+	struct waiter w[2];
+	pthread_t th[2];
+	long moved = 0, woken = 0, r;
+
+	for (int i = 0; i < 2; i++) {
+		w[i] = (struct waiter){ &from, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 1 };
+		CHECK_EQ(pthread_create(&th[i], NULL, futex_waiter, &w[i]), 0);
+	}
+	while (moved < 2) {
+		r = SYS(SYS_futex, &from, FUTEX_REQUEUE | FUTEX_PRIVATE_FLAG, 0, 2, &to);
+		CHECK(r >= 0 && r <= 2 - moved);
+		moved += r;
+		if (r == 0)
+			sched_yield();
+	}
+	CHECK_EQ(futex(&from, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 10, NULL), 0);	/* none left */
+	while (woken < 2) {
+		r = futex(&to, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 10, NULL);
+		CHECK(r >= 0 && r <= 2 - woken);
+		woken += r;
+	}
+	for (int i = 0; i < 2; i++) {
+		CHECK_EQ(pthread_join(th[i], NULL), 0);
+		CHECK_EQ(w[i].result, 0);
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------- raw clone */
 
 struct tcb {
@@ -592,6 +629,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(mutex_counter_on_cpus),
 	KTAP_CASE(condvar_queue),
 	KTAP_CASE(futex_wait_wake),
+	KTAP_CASE(futex_requeue),
 	KTAP_CASE(clone_thread_flags),
 	KTAP_CASE(exit_and_exit_group),
 	KTAP_CASE(fault_storm),

@@ -57,6 +57,7 @@
 #define ARCH_GET_FS		0x1003
 #define FUTEX_WAIT		0
 #define FUTEX_WAKE		1
+#define FUTEX_REQUEUE		3
 #define FUTEX_PRIVATE_FLAG	128
 
 /* ---------------------------------------------------------- system calls */
