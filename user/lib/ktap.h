@@ -158,6 +158,25 @@ static const char *ktap_current = "?";	/* the running test, for diagnostics */
 	_r;									\
 })
 
+/* ---------------------------------------------------------- waiting */
+
+/* Rounds a test waits for another thread's or process's progress before it
+ * gives up: a lost wakeup fails the test instead of hanging the run. Waits
+ * are bounded by rounds (each a sched_yield), never by time. */
+#define KTAP_PATIENCE	200000
+
+/* One round of waiting for progress elsewhere: yields the CPU. Returns
+ * nonzero, after a diagnostic, when the wait has lasted too long. */
+static inline int ktap_wait(long *rounds, const char *what)
+{
+	if (++*rounds > KTAP_PATIENCE) {
+		ktap_diag("no progress after %d rounds of waiting for %s", KTAP_PATIENCE, what);
+		return 1;
+	}
+	SYS(SYS_sched_yield);
+	return 0;
+}
+
 /* ---------------------------------------------------------- children */
 
 /* "exited 3", "killed by signal 11 (Segmentation fault)" */
