@@ -779,7 +779,7 @@ def run_program(cmd, name, console_log=None):
         if full is not None:
             status = full
     if status > 128:
-        print("numbat_boot: %s: status %d (killed by signal %d?)" % (name, status, status - 128),
+        print("numbat_boot: %s: exit status %d (128 + signal %d)" % (name, status, status - 128),
               file=sys.stderr)
     elif status:
         print("numbat_boot: %s exited with status %d" % (name, status), file=sys.stderr)
