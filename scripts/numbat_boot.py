@@ -16,6 +16,10 @@ User programs
         with the program's own exit status: the kernel hands it to QEMU
         through isa-debug-exit, which exits with (status << 1) | 1, and this
         script undoes that (a death by signal arrives as 128 + signal).
+        QEMU's status is one byte, so only the low 7 bits of the program's
+        status survive it; the full status (128 + signal after a death by
+        signal) is taken from the kernel's console line about init's end
+        (the console is also logged to WORKDIR/console.log).
         A QEMU that ends otherwise (Ctrl-A X, a triple fault) exits 125.
         The kernel's panic status (0x12) reads as 18: the console shows which.
 
@@ -561,9 +565,11 @@ def build_iso(elf, workdir, cmdline="", modules=(), script=None, iso_name="numba
 # ---------------------------------------------------------------- QEMU
 
 def qemu_command(iso, topology, serial="mon:stdio", accel="tcg", gdb=False,
-                 qemuflags=""):
+                 qemuflags="", console_log=None):
     """The QEMU argv. serial is a QEMU -serial value ('mon:stdio' for an
-    interactive run, 'file:PATH' for tests)."""
+    interactive run, 'file:PATH' for tests). console_log, with serial
+    'mon:stdio', also copies the console to that file (the same chardev
+    mon:stdio builds, plus a logfile)."""
     accel = (accel or "tcg").lower()
     if accel == "kvm":
         accel_args = ["-accel", "kvm", "-cpu", "host"]
@@ -580,8 +586,12 @@ def qemu_command(iso, topology, serial="mon:stdio", accel="tcg", gdb=False,
         # -cdrom becomes "-drive file=ISO,..."; a comma in a path is doubled.
         "-cdrom", iso.replace(",", ",,"),
         "-boot", "d",
-        "-serial", serial,
     ]
+    if console_log and serial == "mon:stdio":
+        cmd += ["-chardev", "stdio,id=con0,mux=on,logfile=%s" % console_log.replace(",", ",,"),
+                "-serial", "chardev:con0", "-mon", "chardev=con0,mode=readline"]
+    else:
+        cmd += ["-serial", serial]
     cmd += topology.numa_args()
     if gdb:
         cmd += ["-s", "-S"]
@@ -690,8 +700,9 @@ def main(argv=None):
     try:
         topo = make_topology(a.smp, a.mem, a.nodes, a.dist, a.numa)
         iso = os.path.join(a.workdir, "numbat.iso")
+        console_log = os.path.join(a.workdir, "console.log") if a.prog else None
         cmd = qemu_command(iso, topo, serial=a.serial, accel=a.accel,
-                           gdb=a.gdb, qemuflags=a.qemuflags)
+                           gdb=a.gdb, qemuflags=a.qemuflags, console_log=console_log)
         cmdline = check_cmdline(a.cmdline)
         if a.prog:
             check_static_elf(a.prog)
@@ -723,12 +734,36 @@ def main(argv=None):
     sys.stdout.flush()
     sys.stderr.flush()
     if a.prog:
-        return run_program(cmd, os.path.basename(a.prog))
+        return run_program(cmd, os.path.basename(a.prog), console_log)
     os.execvp(cmd[0], cmd)
 
 
-def run_program(cmd, name):
-    """Run QEMU for --prog and return the program's exit status."""
+# The kernel's line when init ends (kernel/proc/run.c, describe_status).
+INIT_EXIT_RE = re.compile(r"(\S+) \(pid \d+\) (?:exited with status (\d+)|killed by signal (\d+))")
+
+
+def init_status_from_log(text, name, low_bits):
+    """The full exit status (0..255) from the kernel's last report of init
+    `name`, provided it agrees with the 7 bits QEMU's status carried; else
+    None."""
+    found = None
+    for m in INIT_EXIT_RE.finditer(text):
+        if m.group(1) != name:
+            continue
+        status = int(m.group(2)) if m.group(2) is not None else 128 + int(m.group(3))
+        if status & 0x7f == low_bits:
+            found = status
+    return found
+
+
+def run_program(cmd, name, console_log=None):
+    """Run QEMU for --prog and return the program's exit status.
+
+    QEMU's own status is one byte, (v << 1) | 1, so it carries only v's
+    low 7 bits: a death by signal, 128 + sig, comes back as sig. The
+    kernel's console line about init's end gives the rest."""
+    if console_log and os.path.exists(console_log):
+        os.remove(console_log)
     try:
         qemu_status = subprocess.call(cmd)
     except KeyboardInterrupt:
@@ -738,8 +773,14 @@ def run_program(cmd, name):
         print("numbat_boot: QEMU exited with status %d without %s's exit status"
               % (qemu_status, name), file=sys.stderr)
         return EXIT_NO_PROGRAM_STATUS
+    if console_log and os.path.exists(console_log):
+        with open(console_log, "rb") as f:
+            full = init_status_from_log(f.read().decode("utf-8", "replace"), name, status)
+        if full is not None:
+            status = full
     if status > 128:
-        print("numbat_boot: %s was killed by signal %d" % (name, status - 128), file=sys.stderr)
+        print("numbat_boot: %s: exit status %d (128 + signal %d)" % (name, status, status - 128),
+              file=sys.stderr)
     elif status:
         print("numbat_boot: %s exited with status %d" % (name, status), file=sys.stderr)
     return status

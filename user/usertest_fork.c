@@ -76,6 +76,8 @@ static long cow_global[COW_WORDS];
  * only its own writes; the shared page sees both. */
 static int cow_check(long *heap, long *stack, long *map, long mine, volatile int *sync, int me)
 {
+	long rounds = 0;
+
 	for (int i = 0; i < COW_WORDS; i++) {
 		cow_global[i] = mine + i;
 		heap[i] = mine + i;
@@ -84,8 +86,9 @@ static int cow_check(long *heap, long *stack, long *map, long mine, volatile int
 	}
 	sync[2 + me] = (int)mine;			/* shared: visible to the other */
 	__atomic_store_n(&sync[me], 1, __ATOMIC_SEQ_CST);
-	while (!__atomic_load_n(&sync[!me], __ATOMIC_SEQ_CST))
-		sched_yield();				/* the other has written too */
+	while (!__atomic_load_n(&sync[!me], __ATOMIC_SEQ_CST))	/* the other has written too */
+		if (ktap_wait(&rounds, "the other side of the fork"))
+			return 3;
 	for (int i = 0; i < COW_WORDS; i++)
 		if (cow_global[i] != mine + i || heap[i] != mine + i || stack[i] != mine + i ||
 		    map[i] != mine + i)
@@ -173,14 +176,15 @@ static int fork_cow_vs_running_thread(void)
 	int cpus[CPU_SETSIZE], n = ktap_cpus(cpus, CPU_SETSIZE);
 	struct writer w = { .cpu = n > 1 ? cpus[1] : -1 };
 	pthread_t th;
-	long after;
+	long after, rounds = 0;
 	pid_t pid;
 
 	w.page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(w.page != MAP_FAILED);
 	CHECK_EQ(pthread_create(&th, NULL, keep_writing, &w), 0);
 	while (*w.page < 1000)
-		sched_yield();
+		if (ktap_wait(&rounds, "the writer thread"))
+			return 1;
 	pid = fork();
 	if (pid == 0) {
 		long snapshot = *w.page;
@@ -196,8 +200,10 @@ static int fork_cow_vs_running_thread(void)
 	CHECK(pid > 0);
 	CHECK_EXITED(reap(pid), 0);
 	after = *w.page;
+	rounds = 0;
 	while (*w.page == after)		/* the writer still writes in the parent */
-		sched_yield();
+		if (ktap_wait(&rounds, "the writer thread after fork"))
+			return 1;
 	w.stop = 1;
 	CHECK_EQ(pthread_join(th, NULL), 0);
 	CHECK_EQ(munmap((void *)w.page, PAGE_SIZE), 0);
@@ -329,7 +335,7 @@ static int wait4_efault_reaps(void)
 static int futex_shared_across_fork(void)
 {
 	volatile int *word = shared_page();
-	long woken = 0, r;
+	long woken = 0, r, rounds = 0;
 	pid_t pid;
 
 	CHECK(word != NULL);
@@ -344,8 +350,11 @@ static int futex_shared_across_fork(void)
 		r = futex(word, FUTEX_WAKE, 1);
 		CHECK(r == 0 || r == 1);
 		woken = r;
-		if (!r)
-			sched_yield();
+		if (!r && ktap_wait(&rounds, "the child to sleep on the shared futex")) {
+			SYS(SYS_kill, pid, SIGKILL);
+			reap(pid);
+			return 1;
+		}
 	}
 	CHECK_EXITED(reap(pid), 0);
 	/* a private futex on a shared page is private to each process */

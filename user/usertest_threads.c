@@ -250,18 +250,57 @@ static int futex_wait_wake(void)
 			w[i] = (struct waiter){ &word, ops[k], 1 };
 			CHECK_EQ(pthread_create(&th[i], NULL, futex_waiter, &w[i]), 0);
 		}
-		while (woken < 3) {
+		for (long rounds = 0; woken < 3;) {
 			r = futex(&word, wake, 1, NULL);	/* one at a time */
 			CHECK(r == 0 || r == 1);
 			woken += r;
-			if (r == 0)
-				sched_yield();
+			if (r == 0 && ktap_wait(&rounds, "three futex waiters to sleep"))
+				return 1;
 		}
 		for (int i = 0; i < 3; i++) {
 			CHECK_EQ(pthread_join(th[i], NULL), 0);
 			CHECK_EQ(w[i].result, 0);
 		}
 		CHECK_EQ(futex(&word, wake, 10, NULL), 0);	/* nobody left */
+	}
+	return 0;
+}
+
+/*
+ * FUTEX_REQUEUE (musl's condition variables hand waiters over to the
+ * mutex with it): two waiters on one word are moved to another without
+ * waking, then woken there. Requeue and wake are repeated until the kernel
+ * has reported each waiter once, so late sleepers are counted too.
+ */
+static int futex_requeue(void)
+{
+	static volatile int from, to;
+	struct waiter w[2];
+	pthread_t th[2];
+	long moved = 0, woken = 0, r, rounds = 0;
+
+	for (int i = 0; i < 2; i++) {
+		w[i] = (struct waiter){ &from, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 1 };
+		CHECK_EQ(pthread_create(&th[i], NULL, futex_waiter, &w[i]), 0);
+	}
+	while (moved < 2) {
+		r = SYS(SYS_futex, &from, FUTEX_REQUEUE | FUTEX_PRIVATE_FLAG, 0, 2, &to);
+		CHECK(r >= 0 && r <= 2 - moved);
+		moved += r;
+		if (r == 0 && ktap_wait(&rounds, "FUTEX_REQUEUE to report two waiters moved"))
+			return 1;
+	}
+	CHECK_EQ(futex(&from, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 10, NULL), 0);	/* none left */
+	while (woken < 2) {
+		r = futex(&to, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 10, NULL);
+		CHECK(r >= 0 && r <= 2 - woken);
+		woken += r;
+		if (r == 0 && ktap_wait(&rounds, "the requeued waiters"))
+			return 1;
+	}
+	for (int i = 0; i < 2; i++) {
+		CHECK_EQ(pthread_join(th[i], NULL), 0);
+		CHECK_EQ(w[i].result, 0);
 	}
 	return 0;
 }
@@ -522,7 +561,7 @@ static int shootdown_child(void *arg)
 	static struct shootdown sd;
 	static struct reader r[MAX_CPUS_USED];
 	int nreaders = n <= 1 ? 1 : n > MAX_CPUS_USED ? MAX_CPUS_USED - 1 : n - 1;
-	long seen[MAX_CPUS_USED];
+	long seen[MAX_CPUS_USED], rounds = 0;
 	pthread_t th;
 
 	sd.how = (enum shoot_how)(long)arg;
@@ -539,7 +578,8 @@ static int shootdown_child(void *arg)
 	}
 	for (int i = 0; i < nreaders; i++)	/* every reader holds the page in its TLB */
 		while (__atomic_load_n(&sd.count[i], __ATOMIC_SEQ_CST) < READER_WARMUP)
-			sched_yield();
+			if (ktap_wait(&rounds, "the readers to start"))
+				return 13;
 	switch (sd.how) {
 	case SHOOT_MUNMAP:
 		munmap((void *)sd.page, PAGE_SIZE);
@@ -553,11 +593,12 @@ static int shootdown_child(void *arg)
 	}
 	for (int i = 0; i < nreaders; i++)
 		seen[i] = __atomic_load_n(&sd.count[i], __ATOMIC_SEQ_CST);
-	for (;;) {
+	for (rounds = 0;;) {
 		for (int i = 0; i < nreaders; i++)
 			if (__atomic_load_n(&sd.count[i], __ATOMIC_SEQ_CST) > seen[i] + 2)
 				return 12;	/* reader i used the old mapping */
-		sched_yield();
+		if (ktap_wait(&rounds, "a reader to die by SIGSEGV"))
+			return 14;
 	}
 }
 
@@ -592,6 +633,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(mutex_counter_on_cpus),
 	KTAP_CASE(condvar_queue),
 	KTAP_CASE(futex_wait_wake),
+	KTAP_CASE(futex_requeue),
 	KTAP_CASE(clone_thread_flags),
 	KTAP_CASE(exit_and_exit_group),
 	KTAP_CASE(fault_storm),

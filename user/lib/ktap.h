@@ -57,6 +57,7 @@
 #define ARCH_GET_FS		0x1003
 #define FUTEX_WAIT		0
 #define FUTEX_WAKE		1
+#define FUTEX_REQUEUE		3
 #define FUTEX_PRIVATE_FLAG	128
 
 /* ---------------------------------------------------------- system calls */
@@ -156,6 +157,25 @@ static const char *ktap_current = "?";	/* the running test, for diagnostics */
 	}									\
 	_r;									\
 })
+
+/* ---------------------------------------------------------- waiting */
+
+/* Rounds a test waits for another thread's or process's progress before it
+ * gives up: a lost wakeup fails the test instead of hanging the run. Waits
+ * are bounded by rounds (each a sched_yield), never by time. */
+#define KTAP_PATIENCE	200000
+
+/* One round of waiting for progress elsewhere: yields the CPU. Returns
+ * nonzero, after a diagnostic, when the wait has lasted too long. */
+static inline int ktap_wait(long *rounds, const char *what)
+{
+	if (++*rounds > KTAP_PATIENCE) {
+		ktap_diag("no progress after %d rounds of waiting for %s", KTAP_PATIENCE, what);
+		return 1;
+	}
+	SYS(SYS_sched_yield);
+	return 0;
+}
 
 /* ---------------------------------------------------------- children */
 
