@@ -345,7 +345,7 @@ retry:
 		}
 		spin_unlock(&b2->lock);
 	}
-	return cmpval ? woken + moved : woken;
+	return woken + moved;			/* both forms count the two, as Linux does (whatever man 2 futex says) */
 }
 
 static long timespec_to_ns(const void __user *uts, long *ns)
