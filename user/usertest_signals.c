@@ -333,6 +333,53 @@ static int sigsuspend_waits_and_restores(void)
 	return 0;
 }
 
+/* Signals the parent, waits a little, exits 3: the parent is in wait4 meanwhile. */
+static int signal_then_exit(void *arg)
+{
+	struct timespec ts = { 0, 30 * 1000 * 1000 };
+
+	(void)arg;
+	nanosleep(&ts, NULL);
+	SYS(SYS_kill, SYS(SYS_getppid), SIGUSR1);
+	nanosleep(&ts, NULL);
+	return 3;
+}
+
+static int wait_with_handler(int flags, long *ret, int *status)
+{
+	pid_t pid;
+
+	got_sig = 0;
+	if (install(SIGUSR1, counting_handler, flags, 0))
+		return -1;
+	pid = fork();
+	if (pid == 0)
+		_exit(signal_then_exit(NULL));
+	*ret = SYS(SYS_wait4, pid, status, 0, 0);
+	if (*ret == -EINTR)
+		*ret = SYS(SYS_wait4, pid, status, 0, 0);	/* reap it anyway */
+	else
+		return pid;
+	return *ret == pid ? -EINTR : -1;
+}
+
+static int sa_restart_restarts(void)
+{
+	long ret;
+	int status = 0, pid;
+
+	pid = wait_with_handler(SA_RESTART, &ret, &status);
+	CHECK(pid > 0);
+	CHECK_EQ(ret, pid);			/* the handler ran, wait4 went on */
+	CHECK_EQ(got_sig, SIGUSR1);
+	CHECK_EXITED(status, 3);
+	CHECK_EQ(wait_with_handler(0, &ret, &status), -EINTR);	/* without SA_RESTART: EINTR */
+	CHECK_EQ(got_sig, SIGUSR1);
+	CHECK_EXITED(status, 3);
+	signal(SIGUSR1, SIG_DFL);
+	return 0;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(handler_runs),
 	KTAP_CASE(blocked_then_delivered),
@@ -345,6 +392,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(ignored_default_is_harmless),
 	KTAP_CASE(exceptions_become_signals),
 	KTAP_CASE(sigsuspend_waits_and_restores),
+	KTAP_CASE(sa_restart_restarts),
 };
 
 int main(int argc, char **argv)

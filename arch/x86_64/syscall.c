@@ -82,5 +82,6 @@ bool do_syscall_64(struct pt_regs *regs)
 	local_irq_enable();
 	regs->rax = syscall_dispatch(regs, regs->error_code);
 	exit_to_user_mode(regs);
+	syscall_restart_if_interrupted(regs);	/* no handler ran: the call simply goes again */
 	return can_sysret(regs);
 }

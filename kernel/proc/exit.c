@@ -356,7 +356,7 @@ int do_wait(int pid, int *status, int options)
 			break;
 		}
 		if (signal_pending(current)) {
-			ret = -EINTR;
+			ret = -ERESTARTSYS;	/* EINTR, or restarted under SA_RESTART */
 			break;
 		}
 		schedule();

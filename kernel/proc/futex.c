@@ -250,7 +250,7 @@ retry:
 	if (!unqueue_me(&q))
 		return 0;			/* a waker took us: success */
 	if (signal_pending(current))
-		return -EINTR;
+		return timeout_ns < 0 ? -ERESTARTSYS : -EINTR;	/* a timed wait is not restarted */
 	if (left == 0 && timeout_ns >= 0)
 		return -ETIMEDOUT;
 	return 0;

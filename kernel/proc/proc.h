@@ -74,6 +74,7 @@ void do_user_exception(struct pt_regs *regs);
 
 /* ---- signals (signal.c) ---- */
 bool signal_work_pending(struct task *p);
+void syscall_restart_if_interrupted(struct pt_regs *regs);	/* -ERESTARTSYS left: restart */
 void do_signal(struct pt_regs *regs);
 struct sighand_struct *sighand_alloc(void);
 void sighand_put(struct sighand_struct *sh);

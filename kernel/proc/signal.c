@@ -403,6 +403,30 @@ static int setup_rt_frame(int sig, struct k_sigaction *ka, struct pt_regs *regs,
 }
 
 /*
+ * A system call interrupted by a signal returns -ERESTARTSYS. If a handler
+ * without SA_RESTART runs, the program sees EINTR; otherwise the call is
+ * made again: RAX gets the number back and RIP moves back over the 2-byte
+ * SYSCALL instruction, so the return to user mode re-executes it with the
+ * same argument registers.
+ */
+static void restart_syscall(struct pt_regs *regs, const struct k_sigaction *ka)
+{
+	if (regs->vector != SYSCALL_VECTOR_MARK || (long)regs->rax != -ERESTARTSYS)
+		return;
+	if (ka && !(ka->flags & SA_RESTART)) {
+		regs->rax = -EINTR;
+		return;
+	}
+	regs->rax = regs->error_code;		/* orig_rax: the system-call number */
+	regs->rip -= 2;
+}
+
+void syscall_restart_if_interrupted(struct pt_regs *regs)
+{
+	restart_syscall(regs, NULL);
+}
+
+/*
  * The lowest pending signal in `allowed`, removed from its set, with who
  * sent it; 0 if none. siglock held.
  */
@@ -463,6 +487,7 @@ void do_signal(struct pt_regs *regs)
 			spin_unlock_irq(&sh->siglock);
 			continue;		/* the group_exit branch above ends us */
 		}
+		restart_syscall(regs, &ka);		/* before the frame saves the registers */
 		if (ka.flags & SA_RESETHAND)
 			sh->action[sig - 1].handler = SIG_DFL;
 		oldmask = p->user.restore_sigmask ? p->user.saved_sigmask : p->user.blocked;

@@ -7,7 +7,7 @@
  * CR becomes NL, Backspace erases, and read returns at a newline or when
  * the buffer is full. The UART is polled (the monitor does the same), a
  * poll every CONSOLE_POLL_MS in an interruptible sleep, so a signal ends
- * a read with EINTR.
+ * a read with EINTR (or restarts it, under SA_RESTART).
  *
  * ioctl(TIOCGWINSZ) answers as Linux does for a serial tty nobody has
  * resized: success, with a winsize of all zeros. musl's isatty() uses it,
@@ -65,14 +65,14 @@ long sys_write(int fd, const char __user *buf, size_t count)
 	return console_write_user(buf, count);
 }
 
-/* Next input character, sleeping between polls; -EINTR if a signal came first. */
+/* Next input character, sleeping between polls; -ERESTARTSYS if a signal came first. */
 static int console_getc(void)
 {
 	int c;
 
 	while ((c = serial_getc_nowait()) < 0) {
 		if (signal_pending(current))
-			return -EINTR;
+			return -ERESTARTSYS;
 		set_current_state(TASK_INTERRUPTIBLE);
 		schedule_timeout((long)CONSOLE_POLL_MS * NSEC_PER_MSEC);
 		__set_current_state(TASK_RUNNING);
