@@ -485,7 +485,7 @@ static int __spawn_user(const char *module, char *const argv[], bool pid1)
 	p->mm = p->active_mm = mm;
 	fpu_init_state(p->user.fpu);
 	start_thread(task_pt_regs(p), info.entry, sp);
-	r = make_process(p, NULL, SIGCHLD, sh);
+	r = make_process(p, NULL, SIGCHLD, sh, true);
 	if (r) {
 		sighand_put(sh);
 		p->mm = p->active_mm = NULL;

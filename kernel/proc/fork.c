@@ -68,6 +68,9 @@ static int user_thread_start(void *child_tid)
 	ret_to_user(regs);
 }
 
+/* make_process's parent argument for CLONE_PARENT: the caller's own parent. */
+#define CALLERS_PARENT	((struct task *)1)
+
 static struct signal_struct *signal_alloc(void)
 {
 	struct signal_struct *sig = kmalloc(sizeof(*sig), GFP_KERNEL | __GFP_ZERO);
@@ -109,22 +112,28 @@ void free_new_user_task(struct task *p)
 
 /*
  * Makes p a new process (its own thread group) whose parent is parent (a
- * group leader, or NULL for a process the kernel waits for), and links it.
+ * group leader, or NULL), and links it. kernel_waited: wait_user() will
+ * reap it (a parent-less process is otherwise reaped when it ends).
  */
-int make_process(struct task *p, struct task *parent, int exit_signal, struct sighand_struct *sh)
+int make_process(struct task *p, struct task *parent, int exit_signal, struct sighand_struct *sh,
+		 bool kernel_waited)
 {
 	struct signal_struct *sig = signal_alloc();
 	unsigned long flags;
 
 	if (!sig)
 		return -ENOMEM;
-	sig->kernel_waited = !parent;
+	sig->kernel_waited = kernel_waited;
 	p->user.signal = sig;
 	p->user.sighand = sh;
 	p->user.tgid = p->pid;
 	p->user.group_leader = p;
 	p->user.exit_signal = exit_signal;
 	flags = spin_lock_irqsave(&tasklist_lock);
+	if (parent == CALLERS_PARENT)		/* CLONE_PARENT: read it where it cannot change */
+		parent = current->user.group_leader->user.parent;
+	if (parent && (!parent->user.signal || !parent->user.signal->nr_threads))
+		parent = NULL;			/* it ended meanwhile: nobody will wait */
 	p->user.parent = parent;
 	if (parent)
 		list_add_tail(&p->user.sibling, &parent->user.children);
@@ -239,9 +248,8 @@ long do_fork(unsigned long flags, unsigned long newsp, int __user *parent_tid,
 		if (flags & CLONE_THREAD) {
 			ret = join_thread_group(p);
 		} else {
-			struct task *parent = (flags & CLONE_PARENT) ? current->user.group_leader->user.parent
-								     : current->user.group_leader;
-			ret = make_process(p, parent, flags & CSIGNAL, p->user.sighand);
+			struct task *parent = (flags & CLONE_PARENT) ? CALLERS_PARENT : current->user.group_leader;
+			ret = make_process(p, parent, flags & CSIGNAL, p->user.sighand, false);
 		}
 		if (ret)
 			sighand_put(p->user.sighand);

@@ -113,7 +113,8 @@ struct mm_struct *get_task_mm(struct task *p);	/* with mm_users held; NULL if no
 struct sighand_struct;
 struct task *alloc_user_task(const char *comm, void *child_tid);
 void free_new_user_task(struct task *p);
-int make_process(struct task *p, struct task *parent, int exit_signal, struct sighand_struct *sh);
+int make_process(struct task *p, struct task *parent, int exit_signal, struct sighand_struct *sh,
+		 bool kernel_waited);
 
 /* ---- futexes (futex.c) ---- */
 long do_futex(u32 __user *uaddr, int op, u32 val, unsigned long timeout_or_val2,
