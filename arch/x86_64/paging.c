@@ -303,16 +303,7 @@ static int free_table_tree(u64 e, int level)
 	return n;
 }
 
-int free_user_page_tables(u64 *pgd)
+int free_user_pgd_entry(u64 e)
 {
-	int n = 0;
-
-	for (int i = 0; i < PML4_USER_ENTRIES; i++) {
-		u64 e = pgd[i];
-		if (e & PTE_PRESENT) {
-			WRITE_ONCE(pgd[i], 0);		/* unhooked before it is freed */
-			n += free_table_tree(e, 4);
-		}
-	}
-	return n;
+	return e & PTE_PRESENT ? free_table_tree(e, 4) : 0;
 }

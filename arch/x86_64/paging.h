@@ -82,7 +82,7 @@ void pgd_free(u64 *pgd);
 u64 *user_pte_lookup(u64 *pgd, unsigned long va);
 /* The PTE of va, creating the tables on the way; *created counts new table pages. NULL: no memory. */
 u64 *user_pte_alloc(u64 *pgd, unsigned long va, int *created);
-/* Frees every table below the user half of pgd (the pages they map are not touched); returns the count. */
-int free_user_page_tables(u64 *pgd);
+/* Frees the tables below one (already cleared) user PML4 entry; the pages they map are not touched. Returns the count. */
+int free_user_pgd_entry(u64 e);
 
 #endif

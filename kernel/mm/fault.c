@@ -132,6 +132,8 @@ static bool access_error(struct vm_area_struct *vma, unsigned int flags)
 	return !(vma->vm_flags & VM_ACCESS_FLAGS);
 }
 
+bool fault_serialize_mode;
+
 int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
 {
 	struct vm_area_struct *prev = vma_prev(mm, vma);
@@ -167,6 +169,33 @@ static struct vm_area_struct *grow_stack(struct mm_struct *mm, unsigned long add
 	return vma;
 }
 
+/*
+ * The naive counterpart, for `make bench` only: the whole fault under
+ * mmap_lock held for writing, so faults of one mm never overlap.
+ */
+static int handle_user_fault_serialized(struct mm_struct *mm, unsigned long addr, unsigned int flags,
+					int *si_code)
+{
+	struct vm_area_struct *vma;
+	int ret;
+
+	down_write(&mm->mmap_lock);
+	vma = find_vma(mm, addr);
+	if (vma && vma->vm_start > addr && (vma->vm_flags & VM_GROWSDOWN) && expand_stack(mm, vma, addr))
+		vma = NULL;
+	*si_code = !vma || vma->vm_start > addr ? SEGV_MAPERR : SEGV_ACCERR;
+	if (!vma || vma->vm_start > addr || access_error(vma, flags))
+		ret = SIGSEGV;
+	else
+		ret = handle_mm_fault(vma, addr, flags);
+	up_write(&mm->mmap_lock);
+	if (ret)
+		mm_count_event(mm, MM_BAD_FAULTS, 1);
+	else
+		*si_code = 0;
+	return ret;
+}
+
 int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags, int *si_code)
 {
 	struct vm_area_struct *vma;
@@ -178,6 +207,8 @@ int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int fla
 		mm_count_event(mm, MM_BAD_FAULTS, 1);
 		return SIGSEGV;
 	}
+	if (READ_ONCE(fault_serialize_mode))
+		return handle_user_fault_serialized(mm, addr, flags, si_code);
 	down_read(&mm->mmap_lock);
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start > addr && (vma->vm_flags & VM_GROWSDOWN))

@@ -146,6 +146,24 @@ bool mmget_not_zero(struct mm_struct *mm)
 	return false;
 }
 
+/*
+ * Frees the user page tables. A CPU may still have this pgd loaded (the
+ * exiting thread's own, or one that borrowed it) and its paging-structure
+ * caches may point into them: each top-level entry is cleared, then every
+ * CPU of the mm flushes, and only then are the tables below it freed.
+ */
+static void free_pgtables(struct mm_struct *mm)
+{
+	for (int i = 0; i < PML4_USER_ENTRIES; i++) {
+		u64 e = mm->pgd[i];
+		if (!(e & PTE_PRESENT))
+			continue;
+		WRITE_ONCE(mm->pgd[i], 0);
+		flush_tlb_mm_range(mm, 0, TASK_SIZE);
+		mm_counter_add(mm, MM_PGTABLES, -free_user_pgd_entry(e));
+	}
+}
+
 /* The last user is gone: unmap everything, free the VMAs and page tables. */
 static void exit_mmap(struct mm_struct *mm)
 {
@@ -158,10 +176,8 @@ static void exit_mmap(struct mm_struct *mm)
 		vma_free_rcu(vma);
 	}
 	spin_lock(&mm->page_table_lock);
-	mm_counter_add(mm, MM_PGTABLES, -free_user_page_tables(mm->pgd));
+	free_pgtables(mm);
 	spin_unlock(&mm->page_table_lock);
-	/* a CPU may still have this pgd loaded (an exiting thread): drop cached walks */
-	flush_tlb_mm_range(mm, 0, TASK_SIZE);
 	up_write(&mm->mmap_lock);
 }
 

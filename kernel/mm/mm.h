@@ -22,6 +22,7 @@
  *   mm->page_table_lock (spinlock, LOCK_RANK_PAGE_TABLE): the user page
  *       tables; faults under a read mmap_lock race only through it.
  *   anon_shared->lock: the pages of a MAP_SHARED anonymous object.
+ *   mmlist_lock (alone): the list of all user mms, for the monitor.
  * The VMA sequence count mm->mm_seq is written only with mmap_lock held
  * for writing, so it needs no lock of its own.
  */

@@ -18,8 +18,8 @@
 #include "tests/kernel/mm_test_util.h"
 #include "kernel/smp.h"
 
-#define WARM_ACCESSES	200	/* successful accesses before the change */
-#define CHECK_ACCESSES	50	/* accesses after it, each of which must fault */
+#define WARM_ACCESSES	100	/* successful accesses before the change */
+#define CHECK_ACCESSES	10	/* accesses after it, each of which must fault */
 #define PAGE_VA		0x40000000UL
 
 enum { PHASE_WARM, PHASE_CHANGED, PHASE_STOP };
