@@ -83,8 +83,9 @@ static void do_exception(struct pt_regs *regs)
 {
 	if (regs->vector == 14 && do_page_fault(regs, read_cr2()))
 		return;
-	if (user_mode(regs)) {
-		do_user_exception(regs);	/* a signal, never an oops */
+	/* a signal, never an oops; but a double fault or machine check is the kernel's, whoever ran */
+	if (user_mode(regs) && regs->vector != 8 && regs->vector != 18) {
+		do_user_exception(regs);
 		return;
 	}
 	if (fixup_exception(regs))
