@@ -110,6 +110,35 @@ static int brk_grow_shrink(void)
 	return 0;
 }
 
+/* ---------------------------------------------------------- the stack */
+
+#define STACK_GROWTH	(1UL << 20)	/* well inside Linux's 8 MiB stack limit */
+
+/* A frame of 1 MiB, touched from its top down one page at a time: the
+ * stack mapping grows under it, as Linux grows a VM_GROWSDOWN stack. */
+static __attribute__((noinline)) long touch_deep_stack(void)
+{
+	volatile char frame[STACK_GROWTH];
+	long sum = 0;
+
+	for (long i = STACK_GROWTH - 1; i >= 0; i -= PAGE_SIZE)
+		frame[i] = (char)(i >> 12);
+	for (long i = STACK_GROWTH - 1; i >= 0; i -= PAGE_SIZE)
+		sum += frame[i];
+	return sum;
+}
+
+static int stack_grows(void)
+{
+	long expect = 0;
+
+	for (long i = STACK_GROWTH - 1; i >= 0; i -= PAGE_SIZE)
+		expect += (char)(i >> 12);
+	CHECK_EQ(touch_deep_stack(), expect);
+	CHECK_EQ(touch_deep_stack(), expect);	/* and again, now mapped */
+	return 0;
+}
+
 /* ---------------------------------------------------------- mmap */
 
 static int mmap_private_anon(void)
@@ -475,6 +504,7 @@ static int madvise_hints_and_errors(void)
 
 static const struct ktap_case cases[] = {
 	KTAP_CASE(brk_grow_shrink),
+	KTAP_CASE(stack_grows),
 	KTAP_CASE(mmap_private_anon),
 	KTAP_CASE(mmap_shared_anon_across_fork),
 	KTAP_CASE(mmap_fixed_replaces),
