@@ -78,12 +78,16 @@ static void pin(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* One round: a fault on every page of the slice, then all of it dropped. */
-static void fault_slice(char *slice)
+/* One round: a fault on every page of the slice (until told to stop),
+ * then all of it dropped. Returns the faults taken. */
+static unsigned long fault_slice(char *slice, volatile int *stop)
 {
-	for (unsigned long i = 0; i < SLICE_PAGES; i++)
+	unsigned long i;
+
+	for (i = 0; i < SLICE_PAGES && !(stop && __atomic_load_n(stop, __ATOMIC_RELAXED)); i++)
 		slice[i * PAGE_SIZE] = 1;
 	madvise(slice, SLICE_PAGES * PAGE_SIZE, MADV_DONTNEED);
+	return i;
 }
 
 static void wait_for_go(struct run *r)
@@ -103,18 +107,16 @@ static void *faulter_thread(void *p)
 	struct faulter_arg *a = p;
 	struct run *r = a->run;
 	struct faulter *f = a->f;
-	unsigned long long start, rounds = 0;
+	unsigned long long start, faults = 0;
 
 	pin(f->cpu);
-	fault_slice(f->slice);			/* warm up */
+	fault_slice(f->slice, NULL);		/* warm up */
 	wait_for_go(r);
 	start = now_ns();
-	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
-		fault_slice(f->slice);
-		rounds++;
-	}
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED))
+		faults += fault_slice(f->slice, &r->stop);
 	f->ns = now_ns() - start;
-	f->faults = rounds * SLICE_PAGES;
+	f->faults = faults;
 	return NULL;
 }
 
@@ -137,10 +139,11 @@ static void *churn_thread(void *p)
 	return NULL;
 }
 
-/* Runs one measurement; returns faults per second per faulting thread, or
- * 0 on error. *total gets the faults per second of all threads. */
-static unsigned long long measure(int nthreads, int with_churn, unsigned ms,
-				  unsigned long long *total, unsigned long long *churn_rate)
+/* Runs one measurement; returns faults per second per faulting thread (0
+ * is a result: nothing finished in time), or -1 when it could not run.
+ * *total gets the faults per second of all threads. */
+static long long measure(int nthreads, int with_churn, unsigned ms,
+			 unsigned long long *total, unsigned long long *churn_rate)
 {
 	static struct run r;
 	struct faulter_arg args[MAX_THREADS];
@@ -153,7 +156,7 @@ static unsigned long long measure(int nthreads, int with_churn, unsigned ms,
 
 	if (map == MAP_FAILED) {
 		fprintf(stderr, "pfbench: mmap of %zu bytes: %s\n", len, strerror(errno));
-		return 0;
+		return -1;
 	}
 	memset(&r, 0, sizeof(r));
 	r.nthreads = nthreads;
@@ -188,7 +191,7 @@ static unsigned long long measure(int nthreads, int with_churn, unsigned ms,
 		pthread_join(r.f[i].thread, NULL);
 	munmap(map, len);
 	if (nstarted != nthreads || want < 0)
-		return 0;
+		return -1;
 	for (int i = 0; i < nthreads; i++)
 		sum += r.f[i].ns ? r.f[i].faults * NSEC_PER_SEC / r.f[i].ns : 0;
 	*total = sum;
@@ -249,15 +252,16 @@ int main(int argc, char **argv)
 	printf("# pfbench: %d CPUs, %u ms per measurement, %lu pages per thread per round\n",
 	       ncpus, ms, SLICE_PAGES);
 	for (int i = 0; i < ncounts; i++) {
-		unsigned long long alone_total = 0, with_total = 0, churn = 0, alone, with;
+		unsigned long long alone_total = 0, with_total = 0, churn = 0;
+		long long alone, with;
 		unsigned long long ratio10;
 		char a[32], b[32], c[32], d[32];
 
 		alone = measure(counts[i], 0, ms, &alone_total, &churn);
 		with = measure(counts[i], 1, ms, &with_total, &churn);
-		if (!alone || !with)
+		if (alone < 0 || with < 0)
 			return 1;
-		ratio10 = (with * 10 + alone / 2) / alone;
+		ratio10 = alone ? (with * 10 + alone / 2) / alone : 0;
 		printf("bench %-24s  cpus=%-2d  %s: %s ops/s/cpu  %s: %s ops/s/cpu  ratio %llu.%llux\n",
 		       "pagefault", counts[i], "+mmap", rate_str(a, sizeof(a), with),
 		       "alone", rate_str(b, sizeof(b), alone), ratio10 / 10, ratio10 % 10);
