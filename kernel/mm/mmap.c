@@ -9,11 +9,12 @@
  * compatible merge again, so the tree stays as small as the mappings allow.
  *
  * Where Linux's semantics are worth spelling out:
- *   - mmap: len 0 -> EINVAL; MAP_TYPE neither PRIVATE, SHARED nor
- *     SHARED_VALIDATE (= PRIVATE|SHARED, which rejects unknown flags with
- *     EOPNOTSUPP) -> EINVAL; MAP_FIXED with an unaligned addr -> EINVAL;
- *     MAP_FIXED below MMAP_MIN_ADDR -> EPERM; no room or out of range ->
- *     ENOMEM; MAP_FIXED_NOREPLACE over a mapping -> EEXIST; MAP_HUGETLB ->
+ *   - mmap: no MAP_ANONYMOUS -> EBADF (there are no files); len 0 ->
+ *     EINVAL; MAP_TYPE neither PRIVATE nor SHARED -> EINVAL (that includes
+ *     SHARED_VALIDATE = PRIVATE|SHARED, which Linux honours for files
+ *     only); MAP_FIXED with an unaligned addr -> EINVAL; MAP_FIXED below
+ *     MMAP_MIN_ADDR -> EPERM; no room, or a MAP_FIXED range reaching past
+ *     TASK_SIZE -> ENOMEM; MAP_FIXED_NOREPLACE over a mapping -> EEXIST; MAP_HUGETLB ->
  *     ENOMEM (no huge pages reserved, Linux's default); unknown PROT_
  *     bits are ignored (Linux's mmap does not check them; mprotect does).
  *   - munmap: unaligned addr or len 0 -> EINVAL; nothing mapped -> 0.
@@ -32,10 +33,6 @@
 #define MAP_32BIT_LOW	0x40000000UL	/* Linux x86-64 places MAP_32BIT in [1 GiB, 2 GiB) */
 #define MAP_32BIT_HIGH	0x80000000UL
 #define PROT_VALID	(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)
-/* flags MAP_SHARED_VALIDATE knows; others give EOPNOTSUPP */
-#define MAP_KNOWN	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_32BIT | MAP_GROWSDOWN | MAP_DENYWRITE | \
-			 MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | \
-			 MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE)
 
 static unsigned long prot_to_vm_flags(unsigned long prot)
 {
@@ -127,13 +124,11 @@ long vm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	unsigned long vm_flags = prot_to_vm_flags(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	long ret;
 
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF;			/* no files yet: every fd is bad */
 	if (!len)
 		return -EINVAL;
-	switch (flags & MAP_TYPE) {
-	case MAP_SHARED_VALIDATE:
-		if (flags & ~MAP_KNOWN)
-			return -EOPNOTSUPP;
-		/* fall through */
+	switch (flags & MAP_TYPE) {		/* anonymous memory: no SHARED_VALIDATE */
 	case MAP_SHARED:
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
 		break;
@@ -142,8 +137,6 @@ long vm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	default:
 		return -EINVAL;
 	}
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF;			/* no files yet: every fd is bad */
 	if (flags & MAP_HUGETLB)
 		return -ENOMEM;			/* as Linux with no huge pages reserved */
 	if (flags & MAP_FIXED_NOREPLACE)
@@ -155,6 +148,8 @@ long vm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		return -EINVAL;
 	if ((flags & MAP_FIXED) && addr < MMAP_MIN_ADDR)
 		return -EPERM;
+	if ((flags & MAP_FIXED) && (addr > mm->task_size || len > mm->task_size - addr))
+		return -ENOMEM;			/* a kernel address would read back as success */
 	if (flags & MAP_GROWSDOWN)
 		vm_flags |= VM_GROWSDOWN;
 	if (flags & MAP_NORESERVE)

@@ -164,8 +164,6 @@ SELFTEST(vma, mmap_errors_are_linux_errors)
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, 0, RW, PRIV, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, MAP_ANONYMOUS, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, 0x0f | MAP_ANONYMOUS, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x800000, 0),
-			-EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0x10000123, PAGE_SIZE, RW, PRIV | MAP_FIXED, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, PRIV | MAP_FIXED, 0), -EPERM);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, TASK_SIZE, PAGE_SIZE, RW, PRIV | MAP_FIXED, 0), -ENOMEM);
@@ -173,9 +171,11 @@ SELFTEST(vma, mmap_errors_are_linux_errors)
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, -1UL, RW, PRIV, 0), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, MAP_PRIVATE, 0), -EBADF);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, PRIV | MAP_HUGETLB, 0), -ENOMEM);
-	/* both PRIVATE and SHARED is MAP_SHARED_VALIDATE: valid */
-	a = vm_mmap(mm, 0, PAGE_SIZE, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, 0);
-	KUNIT_EXPECT_GT(test, a, 0);
+	/* both PRIVATE and SHARED is MAP_SHARED_VALIDATE: for files only (Linux 6.x) */
+	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0, PAGE_SIZE, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, 0), -EINVAL);
+	/* a MAP_FIXED range in the kernel half must not come back as an "address" */
+	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0xffffffff80000000UL, PAGE_SIZE, RW, PRIV | MAP_FIXED, 0), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, vm_mmap(mm, TASK_SIZE - PAGE_SIZE, 2 * PAGE_SIZE, RW, PRIV | MAP_FIXED, 0), -ENOMEM);
 	/* a hint that is taken is used as is, an unaligned one rounded up */
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0x30000000, PAGE_SIZE, RW, PRIV, 0), 0x30000000);
 	KUNIT_EXPECT_EQ(test, vm_mmap(mm, 0x30100001, PAGE_SIZE, RW, PRIV, 0), 0x30101000);
