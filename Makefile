@@ -7,11 +7,15 @@
 #   make bench      boot a release build (build-release, DEBUG=0) and print the benchmarks
 #   make torture    run the RCU and percpu_ref torture tests for DURATION seconds (default 60) on SMP CPUs (default 4)
 #   make gdb        attach gdb to a `make run GDB=1`
+#   make user       build the user programs only (user/*.c -> build/user/NAME, musl-gcc -static)
+#   make test-user-host  run every usertest_* suite on this host's Linux, the reference
 #
 # Variables for run (defaults: 4 CPUs, 1024 MB on 2 nodes): SMP MEM NODES DIST NUMA CMDLINE SCRIPT ACCEL QEMUFLAGS GDB
-# (see README.md). TESTFLAGS passes options to tests/run, e.g.
+# PROG ARGS (see README.md): `make run PROG=path/to/static-elf ARGS="a b"` runs that
+# program as the first process and exits with its status. TESTFLAGS passes options to tests/run, e.g.
 # TESTFLAGS="--topology n2 --suite acpi".
-# CROSS_COMPILE=x86_64-elf- builds with a cross toolchain instead of the host gcc.
+# CROSS_COMPILE=x86_64-elf- builds the kernel with a cross toolchain instead of the host
+# gcc; user programs are always built with musl-gcc (USER_CC), which wraps the host gcc.
 
 CROSS_COMPILE ?=
 CC      := $(CROSS_COMPILE)gcc
@@ -33,6 +37,8 @@ SCRIPT    ?=
 ACCEL     ?= tcg
 QEMUFLAGS ?=
 GDB       ?=
+PROG      ?=
+ARGS      ?=
 TESTFLAGS ?=
 BENCHFLAGS ?=
 DURATION  ?= 60
@@ -50,8 +56,8 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 SRCS := $(shell find boot arch kernel tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null | sort)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 
-.PHONY: all iso run test bench torture gdb deps clean check-symbols
-all: $(BUILD)/numbat.elf
+.PHONY: all user iso run test test-user-host bench torture gdb deps clean check-symbols
+all: $(BUILD)/numbat.elf user
 
 # V=1 shows the full commands
 Q := $(if $(V),,@)
@@ -85,6 +91,24 @@ $(BUILD)/numbat.elf: $(OBJS) $(BUILD)/ksyms.o linker.ld
 	@$(NM) -n $@ | grep -i ' t ' > $(BUILD)/syms2.txt
 	@cmp -s $(BUILD)/syms1.txt $(BUILD)/syms2.txt || { echo "symbol table moved code between link passes"; rm -f $@; exit 1; }
 
+# User programs: each user/NAME.c is one static Linux x86-64 program,
+# build/user/NAME; every file there is packed into the ISO as the GRUB
+# module NAME (scripts/numbat_boot.py). Headers shared by the programs live
+# in user/lib; dependency files go to $(BUILD)/obj/user so that build/user
+# holds programs only.
+USER_CC     ?= musl-gcc
+USER_CFLAGS := -static -O2 -std=gnu11 -pthread -Wall -Wextra -Wno-unused-parameter \
+	-Werror=implicit-function-declaration -Iuser/lib -MMD -MP
+USER_SRCS   := $(sort $(wildcard user/*.c))
+USER_PROGS  := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_SRCS))
+
+user: $(USER_PROGS)
+
+$(BUILD)/user/%: user/%.c Makefile
+	@mkdir -p $(dir $@) $(BUILD)/obj/user
+	@$(if $(Q),echo "  USERCC  $<")
+	$(Q)$(USER_CC) $(USER_CFLAGS) -MF $(BUILD)/obj/user/$*.d -MT $@ -o $@ $<
+
 deps:
 	@scripts/install-deps
 
@@ -93,7 +117,8 @@ BOOT = $(PYTHON) scripts/numbat_boot.py --elf $(BUILD)/numbat.elf --workdir $(BU
 	$(if $(NODES),--nodes "$(NODES)") $(if $(DIST),--dist "$(DIST)") \
 	$(if $(NUMA),--numa "$(NUMA)") $(if $(CMDLINE),--cmdline "$(CMDLINE)") \
 	$(if $(SCRIPT),--script "$(SCRIPT)") $(if $(QEMUFLAGS),--qemuflags "$(QEMUFLAGS)") \
-	$(if $(filter-out 0,$(GDB)),--gdb)
+	$(if $(filter-out 0,$(GDB)),--gdb) \
+	$(if $(PROG),--prog "$(PROG)") $(if $(ARGS),--args "$(ARGS)")
 
 iso: all
 	$(BOOT) --iso-only
@@ -105,7 +130,14 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) tests/test_runner.py
+	@$(PYTHON) tests/user-host --no-build
 	$(PYTHON) tests/run --no-build $(TESTFLAGS)
+
+# The user test suites on the host's own Linux kernel: the reference
+# behaviour the same binaries must show on Numbat.
+test-user-host: deps
+	@$(MAKE) --no-print-directory user
+	$(PYTHON) tests/user-host --no-build
 
 # SMP=N (default 4) CPUs on 2 nodes; BENCHFLAGS passes options to tests/bench.
 bench: deps
@@ -130,4 +162,4 @@ gdb:
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(patsubst user/%.c,$(BUILD)/obj/user/%.d,$(USER_SRCS))

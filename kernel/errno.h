@@ -42,4 +42,7 @@
 #define EOPNOTSUPP	95
 #define ETIMEDOUT	110
 
+/* Kernel-internal: never seen by user space (kernel/proc/signal.c turns it into a restart or EINTR). */
+#define ERESTARTSYS	512	/* interrupted by a signal: restart if its handler has SA_RESTART */
+
 #endif

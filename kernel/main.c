@@ -9,6 +9,7 @@
 #include "kernel/monitor.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
+#include "kernel/proc/proc.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
@@ -17,6 +18,7 @@
 #include "kernel/sync/spinlock.h"
 #include "kernel/time.h"
 #include "kernel/mm/kstack.h"
+#include "kernel/mm/mm.h"
 #include "kernel/mm/memblock.h"
 #include "kernel/mm/numa.h"
 #include "kernel/mm/page_alloc.h"
@@ -34,10 +36,12 @@ void arch_cpu_setup(void);
 void pic_disable(void);
 void setup_per_cpu_areas(void);
 
-/* The first kernel thread: self-tests (then exit QEMU), or the monitor. */
+/* The first kernel thread: init=PROGRAM, self-tests (then exit QEMU), or the monitor. */
 static int init_main(void *unused)
 {
 	(void)unused;
+	if (init_requested())
+		run_init_process();		/* init=NAME: a user program is the first process */
 	if (selftest_requested()) {
 		int failed = selftest_run(selftest_globs());
 		qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
@@ -77,6 +81,7 @@ void kernel_main(u32 magic, phys_addr_t mbi)
 	page_alloc_init();			/* memblock hands every free page to the buddy allocator */
 	kstack_init();				/* guarded stacks: the APs' need the page allocator */
 	kmem_cache_init();			/* slab caches and kmalloc: pages and alloc_percpu */
+	mm_caches_init();			/* mm_struct and VMA caches; init_mm */
 	stack = kstack_alloc(numa_mem_id());	/* leave the image's unguarded boot stack */
 	if (!stack)
 		panic("no memory for the boot CPU's stack");

@@ -22,6 +22,7 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/monitor.h"
 #include "arch/x86_64/cpu.h"
+#include "kernel/proc/usertest.h"
 
 #define MAX_LEAK_COUNTERS	32	/* counters compared around each suite */
 #define SELFTEST_GLOBS_MAX	256
@@ -323,15 +324,42 @@ static int collect_suites(const struct selftest *tests, int n, const char *globs
 	return ns;
 }
 
-static int run_tests(const struct selftest *tests, int n, const char *globs)
+/* A suite name (a usertest_* program) selected by globs, as test_selected does for kernel suites. */
+bool selftest_globs_match(const char *globs, const char *suite)
 {
-	const char *suites[128];
+	char glob[64];
+	const char *g = globs;
+
+	while (*g) {
+		size_t n = strchr(g, ',') ? (size_t)(strchr(g, ',') - g) : strlen(g);
+		strlcpy(glob, g, min(n + 1, sizeof(glob)));
+		if (!strcmp(glob, "all") || glob_match(glob, suite))
+			return true;
+		g += n + (g[n] == ',');
+	}
+	return false;
+}
+
+#define MAX_USER_SUITES	64
+
+/*
+ * with_user: after the kernel suites, the usertest_* programs selected
+ * (kernel/proc/usertest.c), then the usertest_leak suite.
+ */
+static int run_tests(const struct selftest *tests, int n, const char *globs, bool with_user)
+{
+	const char *suites[128], *user[MAX_USER_SUITES];
 	struct run_totals tot = { 0 };
 	int ns = collect_suites(tests, n, globs, suites, ARRAY_SIZE(suites));
+	int nu = with_user ? usertest_collect(globs, user, MAX_USER_SUITES) : 0;
 
-	console_printf("KTAP version 1\n1..%d\n", ns);
+	console_printf("KTAP version 1\n1..%d\n", ns + nu + (nu ? 1 : 0));
 	for (int s = 0; s < ns; s++)
 		run_suite(tests, n, suites[s], globs, s + 1, &tot);
+	for (int u = 0; u < nu; u++)
+		count(&tot, usertest_run_one(user[u], ns + u + 1));
+	if (nu)
+		count(&tot, usertest_leak_check(ns + nu + 1));
 	console_printf("# numbat selftest: %d passed, %d failed, %d skipped\n", tot.passed, tot.failed, tot.skipped);
 	return tot.failed;
 }
@@ -340,7 +368,7 @@ int selftest_run(const char *globs)
 {
 	int n = __stop_selftests - __start_selftests;
 
-	return run_tests(__start_selftests, n, globs && *globs ? globs : "all");
+	return run_tests(__start_selftests, n, globs && *globs ? globs : "all", true);
 }
 
 void selftest_list(void)
@@ -376,7 +404,7 @@ int selftest_run_list_captured(const struct selftest *tests, int n, char *buf, s
 	int failed;
 
 	printk_capture_start(buf, size);
-	failed = run_tests(tests, n, NULL);
+	failed = run_tests(tests, n, NULL, false);
 	printk_capture_stop();
 	return failed;
 }

@@ -111,6 +111,7 @@ void test_on_each_cpu(struct kunit *test, each_cpu_fn fn, void *arg);
 int selftest_run(const char *globs);
 bool selftest_requested(void);		/* selftest= was on the command line */
 const char *selftest_globs(void);
+bool selftest_globs_match(const char *globs, const char *suite);	/* suite selected by globs */
 void selftest_list(void);
 
 /* Called by oops(): if this CPU is in a test, fail it and resume; else return. */

@@ -6,6 +6,23 @@ the serial port is multiplexed with the QEMU monitor on stdio, Ctrl-A X
 quits), `make gdb`, and the host test runner `tests/run`, which imports this
 file and calls the same functions.
 
+User programs
+  Every file in USER_DIR (default: the `user` directory beside the kernel
+  ELF, so build/user) is packed into the ISO as the multiboot2 module named
+  by its file name, with that name as its string.
+  --prog PATH [--args "A B"]  also pack PATH (a static x86-64 ELF
+        executable) as module NAME = its file name, with the string
+        "NAME A B", put init=NAME on the kernel command line, boot, and exit
+        with the program's own exit status: the kernel hands it to QEMU
+        through isa-debug-exit, which exits with (status << 1) | 1, and this
+        script undoes that (a death by signal arrives as 128 + signal).
+        QEMU's status is one byte, so only the low 7 bits of the program's
+        status survive it; the full status (128 + signal after a death by
+        signal) is taken from the kernel's console line about init's end
+        (the console is also logged to WORKDIR/console.log).
+        A QEMU that ends otherwise (Ctrl-A X, a triple fault) exits 125.
+        The kernel's panic status (0x12) reads as 18: the console shows which.
+
 Topology
   --nodes "MEM:CPUS MEM:CPUS ..."   one entry per NUMA node, in node order.
         MEM is the node's RAM in MB; 0 makes a memory-less node.
@@ -63,6 +80,18 @@ EXIT_PANIC = (0x12 << 1) | 1        # 37
 # (quotes, variables, blocks, statement separators, escapes, comments).
 CMDLINE_FORBIDDEN = set(";'\"$`{}\\|&<>#")
 MODULE_NAME_RE = re.compile(r"^[A-Za-z0-9._+-]+$")
+MAX_BOOT_MODULES = 32        # kernel/bootinfo.h: the kernel ignores more
+MODULE_STRING_MAX = 255      # bytes of "NAME ARGS..." accepted for a module
+EXIT_NO_PROGRAM_STATUS = 125 # --prog: QEMU ended without the program's status
+
+# ELF header fields checked for --prog (see elf(5)).
+ELF_MAGIC = b"\x7fELF"
+ELFCLASS64 = 2
+ELFDATA2LSB = 1
+ET_EXEC = 2
+ET_DYN = 3
+EM_X86_64 = 62
+PT_INTERP = 3
 
 
 class BootError(Exception):
@@ -358,7 +387,85 @@ def parse_module(spec):
     return path, name
 
 
+def default_user_dir(elf):
+    """Where the user programs built beside a kernel live: build/user for
+    build/numbat.elf, build-release/user for build-release/numbat.elf."""
+    return os.path.join(os.path.dirname(os.path.abspath(elf)), "user")
+
+
+def user_programs(user_dir):
+    """Every plain file of user_dir as (path, name), sorted by name; files
+    whose names GRUB could not carry, and dot files, are skipped."""
+    if not user_dir or not os.path.isdir(user_dir):
+        return []
+    progs = []
+    for name in sorted(os.listdir(user_dir)):
+        path = os.path.join(user_dir, name)
+        if name.startswith(".") or not MODULE_NAME_RE.match(name) or not os.path.isfile(path):
+            continue
+        progs.append((path, name))
+    return progs
+
+
+def check_static_elf(path):
+    """Refuse anything but a static x86-64 ELF executable (what Numbat's
+    loader runs: linked at its address, no program interpreter)."""
+    import struct
+    if not os.path.isfile(path):
+        raise BootError("program %s not found" % path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+            if len(head) < 64 or head[:4] != ELF_MAGIC:
+                raise BootError("%s is not an ELF file" % path)
+            if head[4] != ELFCLASS64 or head[5] != ELFDATA2LSB:
+                raise BootError("%s is not a 64-bit little-endian ELF file" % path)
+            e_type, e_machine = struct.unpack_from("<HH", head, 16)
+            e_phoff, = struct.unpack_from("<Q", head, 32)
+            e_phentsize, e_phnum = struct.unpack_from("<HH", head, 54)
+            if e_machine != EM_X86_64:
+                raise BootError("%s is not an x86-64 program (e_machine %d)" % (path, e_machine))
+            interp = False
+            for i in range(e_phnum):
+                f.seek(e_phoff + i * e_phentsize)
+                ph = f.read(4)
+                if len(ph) == 4 and struct.unpack("<I", ph)[0] == PT_INTERP:
+                    interp = True
+    except OSError as e:
+        raise BootError("cannot read %s: %s" % (path, e))
+    if interp:
+        raise BootError("%s is dynamically linked; build it with musl-gcc -static" % path)
+    if e_type == ET_DYN:
+        raise BootError("%s is position-independent (ET_DYN); build it with "
+                        "musl-gcc -static (not -static-pie)" % path)
+    if e_type != ET_EXEC:
+        raise BootError("%s is not an executable (ELF type %d)" % (path, e_type))
+
+
+def check_args(args):
+    """Program arguments for a module string: the same characters as the
+    kernel command line are refused (GRUB would mangle them)."""
+    args = args or ""
+    bad = sorted(set(ch for ch in args if ch in CMDLINE_FORBIDDEN
+                     or not (ch.isprintable() or ch in " \t") or ord(ch) > 126))
+    if bad:
+        raise BootError("program arguments %r contain %s, which GRUB would mangle; "
+                        "forbidden: %s" % (args, " ".join(repr(c) for c in bad),
+                                           "".join(sorted(CMDLINE_FORBIDDEN))))
+    return " ".join(args.split())
+
+
+def program_status(qemu_status):
+    """QEMU's exit status after init wrote value v to isa-debug-exit,
+    (v << 1) | 1, back to v; None when QEMU ended some other way."""
+    if qemu_status is None or qemu_status <= 0 or qemu_status % 2 == 0:
+        return None
+    return (qemu_status - 1) >> 1
+
+
 def grub_cfg(cmdline, module_names):
+    """module_names: names, or (name, string) pairs for a module whose
+    string carries arguments."""
     # No timeout_style=hidden: with it GRUB 2.06 waits ~3 s under TCG even
     # at timeout=0; the plain menu with timeout=0 boots at once.
     lines = [
@@ -370,19 +477,17 @@ def grub_cfg(cmdline, module_names):
         "  multiboot2 /boot/numbat.elf %s" % cmdline if cmdline else
         "  multiboot2 /boot/numbat.elf",
     ]
-    lines += ["  module2 /boot/mod/%s %s" % (n, n) for n in module_names]
+    for m in module_names:
+        name, string = (m, m) if isinstance(m, str) else m
+        lines.append("  module2 /boot/mod/%s %s" % (name, string))
     lines += ["  boot", "}"]
     return "\n".join(lines) + "\n"
 
 
-def build_iso(elf, workdir, cmdline="", modules=(), script=None, iso_name="numbat.iso"):
-    """Lay out workdir/isodir and run grub-mkrescue; returns the ISO's path.
-
-    modules are 'PATH' or 'PATH:NAME' strings or (path, name) pairs; script
-    is a file of monitor commands, loaded as the module named 'script'."""
-    cmdline = check_cmdline(cmdline or "")
-    if not os.path.isfile(elf):
-        raise BootError("kernel %s not found (run make first)" % elf)
+def plan_modules(modules=(), script=None, user_dir=None, prog=None, args=""):
+    """The ISO's modules as (path, name, string) triples: the user programs
+    of user_dir, then the explicit modules, the script, and prog (which
+    replaces a user program of the same name, and carries args)."""
     mods = [parse_module(m) if isinstance(m, str) else tuple(m) for m in modules]
     if script:
         mods.append((script, "script"))
@@ -390,9 +495,45 @@ def build_iso(elf, workdir, cmdline="", modules=(), script=None, iso_name="numba
     dup = sorted(set(n for n in names if names.count(n) > 1))
     if dup:
         raise BootError("module name(s) used twice: %s" % ", ".join(dup))
-    for path, _ in mods:
+    plan = [(p, n, n) for p, n in mods]
+    if prog:
+        check_static_elf(prog)
+        name = os.path.basename(prog)
+        if not MODULE_NAME_RE.match(name):
+            raise BootError("program name %r: use only letters, digits and ._+-" % name)
+        if name in names:
+            raise BootError("program %s has the name of module %s" % (prog, name))
+        args = check_args(args)
+        plan.append((prog, name, name + (" " + args if args else "")))
+        names.append(name)
+    elif args:
+        raise BootError("program arguments given without a program")
+    plan = [(p, n, n) for p, n in user_programs(user_dir) if n not in names] + plan
+    for path, name, string in plan:
         if not os.path.isfile(path):
             raise BootError("module %s not found" % path)
+        if len(string) > MODULE_STRING_MAX:
+            raise BootError("module string %r is longer than %d bytes"
+                            % (string[:40] + "...", MODULE_STRING_MAX))
+    if len(plan) > MAX_BOOT_MODULES:
+        raise BootError("%d modules, but the kernel keeps only %d" % (len(plan), MAX_BOOT_MODULES))
+    return plan
+
+
+def build_iso(elf, workdir, cmdline="", modules=(), script=None, iso_name="numbat.iso",
+              user_dir="", prog=None, args=""):
+    """Lay out workdir/isodir and run grub-mkrescue; returns the ISO's path.
+
+    modules are 'PATH' or 'PATH:NAME' strings or (path, name) pairs; script
+    is a file of monitor commands, loaded as the module named 'script'.
+    Every program of user_dir ("": the user directory beside elf; None:
+    none) is a module too; prog is one more, with args in its string."""
+    cmdline = check_cmdline(cmdline or "")
+    if not os.path.isfile(elf):
+        raise BootError("kernel %s not found (run make first)" % elf)
+    if user_dir == "":
+        user_dir = default_user_dir(elf)
+    plan = plan_modules(modules, script, user_dir, prog, args)
     if shutil.which(GRUB_MKRESCUE) is None:
         raise BootError("%s not found; run scripts/install-deps" % GRUB_MKRESCUE)
 
@@ -402,10 +543,10 @@ def build_iso(elf, workdir, cmdline="", modules=(), script=None, iso_name="numba
     os.makedirs(os.path.join(isodir, "boot", "grub"))
     os.makedirs(os.path.join(isodir, "boot", "mod"))
     shutil.copyfile(elf, os.path.join(isodir, "boot", "numbat.elf"))
-    for path, name in mods:
+    for path, name, _ in plan:
         shutil.copyfile(path, os.path.join(isodir, "boot", "mod", name))
     with open(os.path.join(isodir, "boot", "grub", "grub.cfg"), "w") as f:
-        f.write(grub_cfg(cmdline, names))
+        f.write(grub_cfg(cmdline, [(n, string) for _, n, string in plan]))
 
     iso = os.path.join(workdir, iso_name)
     tmp = iso + ".tmp"
@@ -424,9 +565,11 @@ def build_iso(elf, workdir, cmdline="", modules=(), script=None, iso_name="numba
 # ---------------------------------------------------------------- QEMU
 
 def qemu_command(iso, topology, serial="mon:stdio", accel="tcg", gdb=False,
-                 qemuflags=""):
+                 qemuflags="", console_log=None):
     """The QEMU argv. serial is a QEMU -serial value ('mon:stdio' for an
-    interactive run, 'file:PATH' for tests)."""
+    interactive run, 'file:PATH' for tests). console_log, with serial
+    'mon:stdio', also copies the console to that file (the same chardev
+    mon:stdio builds, plus a logfile)."""
     accel = (accel or "tcg").lower()
     if accel == "kvm":
         accel_args = ["-accel", "kvm", "-cpu", "host"]
@@ -443,8 +586,12 @@ def qemu_command(iso, topology, serial="mon:stdio", accel="tcg", gdb=False,
         # -cdrom becomes "-drive file=ISO,..."; a comma in a path is doubled.
         "-cdrom", iso.replace(",", ",,"),
         "-boot", "d",
-        "-serial", serial,
     ]
+    if console_log and serial == "mon:stdio":
+        cmd += ["-chardev", "stdio,id=con0,mux=on,logfile=%s" % console_log.replace(",", ",,"),
+                "-serial", "chardev:con0", "-mon", "chardev=con0,mode=readline"]
+    else:
+        cmd += ["-serial", serial]
     cmd += topology.numa_args()
     if gdb:
         cmd += ["-s", "-S"]
@@ -528,6 +675,14 @@ def main(argv=None):
                    help="file of monitor commands, loaded as module 'script'")
     p.add_argument("--module", action="append", default=None, metavar="PATH[:NAME]",
                    help="extra multiboot2 module (repeatable)")
+    p.add_argument("--user-dir", default=env("USER_DIR") or "",
+                   help="pack every program in this directory as a module "
+                   "(default: user/ beside --elf, e.g. build/user)")
+    p.add_argument("--prog", default=env("PROG"),
+                   help="run this static x86-64 ELF as the first process (init=NAME) "
+                   "and exit with its status")
+    p.add_argument("--args", default=env("ARGS") or "",
+                   help="arguments for --prog (in its module string)")
     p.add_argument("--accel", default=env("ACCEL") or "tcg", help="tcg (default) or kvm")
     p.add_argument("--gdb", action="store_true", default=truthy(env("GDB")),
                    help="wait for gdb on tcp::1234 (-s -S)")
@@ -545,11 +700,18 @@ def main(argv=None):
     try:
         topo = make_topology(a.smp, a.mem, a.nodes, a.dist, a.numa)
         iso = os.path.join(a.workdir, "numbat.iso")
+        console_log = os.path.join(a.workdir, "console.log") if a.prog else None
         cmd = qemu_command(iso, topo, serial=a.serial, accel=a.accel,
-                           gdb=a.gdb, qemuflags=a.qemuflags)
-        check_cmdline(a.cmdline)
+                           gdb=a.gdb, qemuflags=a.qemuflags, console_log=console_log)
+        cmdline = check_cmdline(a.cmdline)
+        if a.prog:
+            check_static_elf(a.prog)
+            if any(w.startswith("init=") for w in cmdline.split()):
+                raise BootError("--prog puts init= on the command line; CMDLINE has one already")
+            cmdline = (cmdline + " init=" + os.path.basename(a.prog)).strip()
         if not a.print_cmd or a.iso_only:
-            build_iso(a.elf, a.workdir, a.cmdline, modules, a.script)
+            build_iso(a.elf, a.workdir, cmdline, modules, a.script,
+                      user_dir=a.user_dir, prog=a.prog, args=a.args)
     except BootError as e:
         print("numbat_boot: error: %s" % e, file=sys.stderr)
         return 2
@@ -571,7 +733,57 @@ def main(argv=None):
               % topo.describe(), file=sys.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
+    if a.prog:
+        return run_program(cmd, os.path.basename(a.prog), console_log)
     os.execvp(cmd[0], cmd)
+
+
+# The kernel's line when init ends (kernel/proc/run.c, describe_status).
+INIT_EXIT_RE = re.compile(r"(\S+) \(pid \d+\) (?:exited with status (\d+)|killed by signal (\d+))")
+
+
+def init_status_from_log(text, name, low_bits):
+    """The full exit status (0..255) from the kernel's last report of init
+    `name`, provided it agrees with the 7 bits QEMU's status carried; else
+    None."""
+    found = None
+    for m in INIT_EXIT_RE.finditer(text):
+        if m.group(1) != name:
+            continue
+        status = int(m.group(2)) if m.group(2) is not None else 128 + int(m.group(3))
+        if status & 0x7f == low_bits:
+            found = status
+    return found
+
+
+def run_program(cmd, name, console_log=None):
+    """Run QEMU for --prog and return the program's exit status.
+
+    QEMU's own status is one byte, (v << 1) | 1, so it carries only v's
+    low 7 bits: a death by signal, 128 + sig, comes back as sig. The
+    kernel's console line about init's end gives the rest."""
+    if console_log and os.path.exists(console_log):
+        os.remove(console_log)
+    try:
+        qemu_status = subprocess.call(cmd)
+    except KeyboardInterrupt:
+        return 130
+    status = program_status(qemu_status)
+    if status is None:
+        print("numbat_boot: QEMU exited with status %d without %s's exit status"
+              % (qemu_status, name), file=sys.stderr)
+        return EXIT_NO_PROGRAM_STATUS
+    if console_log and os.path.exists(console_log):
+        with open(console_log, "rb") as f:
+            full = init_status_from_log(f.read().decode("utf-8", "replace"), name, status)
+        if full is not None:
+            status = full
+    if status > 128:
+        print("numbat_boot: %s: exit status %d (128 + signal %d)" % (name, status, status - 128),
+              file=sys.stderr)
+    elif status:
+        print("numbat_boot: %s exited with status %d" % (name, status), file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Self-check of the host harness: the KTAP parser and judge in tests/run,
-and the topology/QEMU/GRUB helpers in scripts/numbat_boot.py.
+the topology/QEMU/GRUB helpers and the user-program packing in
+scripts/numbat_boot.py, and tests/user-host's wrapping of user suites.
 
     python3 -m unittest discover -s tests -p 'test_runner.py'
     python3 tests/test_runner.py
@@ -10,22 +11,26 @@ Standard library only; boots nothing.
 import importlib.machinery
 import importlib.util
 import os
+import shutil
+import struct
 import sys
+import tempfile
 import textwrap
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _load_runner():
-    loader = importlib.machinery.SourceFileLoader("numbat_tests_run", os.path.join(HERE, "run"))
+def _load(name, filename):
+    loader = importlib.machinery.SourceFileLoader(name, os.path.join(HERE, filename))
     spec = importlib.util.spec_from_loader(loader.name, loader)
     mod = importlib.util.module_from_spec(spec)
     loader.exec_module(mod)
     return mod
 
 
-run = _load_runner()
+run = _load("numbat_tests_run", "run")
+user_host = _load("numbat_tests_user_host", "user-host")
 nb = run.nb
 
 
@@ -330,6 +335,54 @@ class BootHelpersTest(unittest.TestCase):
         self.assertEqual(cmd[-6:], ["-s", "-S", "-d", "int", "-D", "/tmp/q log"])
 
 
+class InitCheckTest(unittest.TestCase):
+    def load(self, text):
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        path = os.path.join(d, "matrix")
+        with open(path, "w") as f:
+            f.write(textwrap.dedent(text))
+        return run.load_matrix(path)
+
+    def test_init_key(self):
+        e, = self.load("""
+            [i]
+            smp = 1
+            init = testhelper  exit   7
+            expect_exit = 7
+            expect_output = ^x$
+        """)
+        self.assertEqual(e.check.init, ("testhelper", "exit 7"))
+        self.assertEqual(e.check.exit_status, 7)
+        for bad in ("[i]\ninit = hello\n", "[i]\ninit = hello a;b\nexpect_exit = 0\n",
+                    "[i]\ninit = he/llo\nexpect_exit = 0\n"):
+            with self.assertRaises(nb.BootError, msg=bad):
+                self.load(bad)
+
+    def judge(self, qemu_status, text, expect):
+        check = run.BootCheck("", expect, [], ("testhelper", "segv"))
+        out = run.Outcome(run.MatrixEntry("i", nb.Topology(1, 256), "", 5, None, check))
+        out.status = qemu_status
+        run.judge_check(out, text)
+        return out.rows[0][1]
+
+    def test_judge_program_status(self):
+        log_segv = "testhelper (pid 1) killed by signal 11 (SIGSEGV)\n"
+        qemu = ((139 << 1) | 1) & 0xff          # what the host sees: 23
+        self.assertEqual(self.judge(qemu, log_segv, 139).failed, 0)
+        self.assertEqual(self.judge(qemu, log_segv, 11).failed, 1)
+        self.assertEqual(self.judge((3 << 1) | 1, "", 3).failed, 0)   # no line: QEMU's value
+        c = self.judge(0, "", 0)                 # powered off: no program status
+        self.assertEqual(c.failed, 1)
+        self.assertIn("none", c.failures[0][2])
+
+    def test_user_matrix_loads(self):
+        entries = {e.name: e for e in run.load_matrix(os.path.join(HERE, "matrix-user"))}
+        self.assertEqual(entries["init-signal"].check.init, ("testhelper", "segv"))
+        self.assertEqual(entries["init-signal"].check.exit_status, 139)
+        self.assertEqual(entries["init-args"].check.init, ("hello", "a b c"))
+
+
 class MatrixTest(unittest.TestCase):
     def test_repository_matrix_loads(self):
         entries = {e.name: e for e in run.load_matrix(os.path.join(HERE, "matrix"))}
@@ -339,6 +392,203 @@ class MatrixTest(unittest.TestCase):
         self.assertEqual(entries["n4-memonly"].topology.smp, 6)
         for e in entries.values():
             self.assertLessEqual(e.topology.total_mem_mb(), 1536, e.name)
+
+
+# The kernel's self-test run with user suites after the kernel suites, as
+# kernel/proc/usertest.c prints them: each user program prints its own
+# nested block; the kernel prints the top-level line from its exit status.
+USER_SUITES_LOG = log("""
+    KTAP version 1
+    1..4
+        KTAP version 1
+        # Subtest: vma
+        1..1
+        ok 1 find_vma
+    ok 1 vma
+        KTAP version 1
+        # Subtest: usertest_mm
+        1..3
+        ok 1 brk_grow_shrink
+        # mmap_errors: user/usertest_mm.c:300: sys_mmap(...) returned 0, expected -EINVAL
+        not ok 2 mmap_errors
+        ok 3 madvise_dontneed
+    # usertest_mm: exit status 1
+    not ok 2 usertest_mm
+        KTAP version 1
+        # Subtest: usertest_threads
+        1..4
+        ok 1 create_join
+    [    9.000000] usertest_threads[12]: segfault at 0x10 ip 0x401000 (no VMA)
+    # usertest_threads: killed by signal 11 (SIGSEGV)
+    not ok 3 usertest_threads
+        KTAP version 1
+        # Subtest: usertest_leak
+        1..1
+        ok 1 leak_check
+    ok 4 usertest_leak
+""")
+
+
+class UserSuitesTest(unittest.TestCase):
+    def test_user_suites_in_kernel_log(self):
+        rows = run.count_report(run.parse_ktap(USER_SUITES_LOG))
+        got = {n: (c.passed, c.failed) for n, c in rows}
+        self.assertEqual(got, {"vma": (1, 0), "usertest_mm": (2, 1),
+                               "usertest_threads": (1, 3), "usertest_leak": (1, 0)})
+        fails = {f[0]: f for _, c in rows for f in c.failures}
+        self.assertIn("usertest_mm/mmap_errors", fails)
+        self.assertIn("# usertest_threads: killed by signal 11 (SIGSEGV)",
+                      fails["usertest_threads"][1])
+        self.assertIn("3 of 4 planned tests never reported", fails["usertest_threads"][2])
+
+    def test_judge_counts_user_tests_in_total(self):
+        entry = run.MatrixEntry("t", nb.Topology(1, 256), "", 5, None)
+        out = run.Outcome(entry)
+        out.status = nb.EXIT_SOME_FAILED
+        run.judge(out, USER_SUITES_LOG)
+        self.assertIsNone(out.crash)
+        self.assertEqual(out.total().summary(), "5 passed, 4 failed")
+
+    def suite_output(self, results, plan=None):
+        lines = ["    KTAP version 1", "    # Subtest: usertest_x",
+                 "    1..%d" % (plan if plan is not None else len(results))]
+        lines += ["    %s %d t%d" % ("ok" if ok else "not ok", i, i)
+                  for i, ok in enumerate(results, 1)]
+        return "\n".join(lines) + "\n"
+
+    def host_rows(self, output, status, timed_out=False):
+        text = "KTAP version 1\n1..1\n" + user_host.wrap(1, "usertest_x", output, status,
+                                                         timed_out)
+        return run.count_report(run.parse_ktap(text))
+
+    def test_user_host_wrap(self):
+        rows = self.host_rows(self.suite_output([True, True]), 0)
+        self.assertEqual([(n, c.passed, c.failed) for n, c in rows], [("usertest_x", 2, 0)])
+        # killed after one of three tests: two never reported, and why
+        rows = self.host_rows(self.suite_output([True], plan=3), -11)
+        c = rows[0][1]
+        self.assertEqual((c.passed, c.failed), (1, 2))
+        self.assertIn("# usertest_x: killed by signal 11", c.failures[0][1])
+        # exit status 1 without a failed test is still a failure
+        rows = self.host_rows(self.suite_output([True]), 1)
+        self.assertEqual((rows[0][1].passed, rows[0][1].failed), (1, 1))
+        rows = self.host_rows(self.suite_output([True, True], plan=2), -9, timed_out=True)
+        self.assertEqual(rows[0][1].failed, 1)
+        self.assertIn("# usertest_x: timed out, killed", rows[0][1].failures[0][1])
+
+
+def elf_header(cls=2, data=1, etype=2, machine=62, interp=False):
+    """A minimal ELF file: the header and, with interp, one PT_INTERP."""
+    phnum = 1 if interp else 0
+    head = b"\x7fELF" + bytes([cls, data, 1, 0]) + bytes(8)
+    head += struct.pack("<HHIQQQIHHHHHH", etype, machine, 1, 0x401000, 64 if phnum else 0, 0,
+                        0, 64, 56, phnum, 64, 0, 0)
+    if interp:
+        head += struct.pack("<IIQQQQQQ", 3, 4, 0, 0, 0, 0, 0, 1)
+    return head
+
+
+class UserProgramsTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def file(self, name, content=b"x"):
+        path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(content)
+        return path
+
+    def test_program_status(self):
+        self.assertEqual(nb.program_status(1), 0)
+        self.assertEqual(nb.program_status((42 << 1) | 1), 42)
+        self.assertEqual(nb.program_status(255), 127)
+        for s in (0, 2, 130, -9, None):
+            self.assertIsNone(nb.program_status(s))
+
+    def test_init_status_from_log(self):
+        text = ("hello: a line of its own\n"
+                "hello (pid 1) killed by signal 11 (SIGSEGV)\n")
+        self.assertEqual(nb.init_status_from_log(text, "hello", 11), 139)
+        self.assertIsNone(nb.init_status_from_log(text, "other", 11))
+        self.assertIsNone(nb.init_status_from_log(text, "hello", 3))   # disagrees with QEMU
+        text = "[  1.0] x\nhello (pid 1) exited with status 3\n"
+        self.assertEqual(nb.init_status_from_log(text, "hello", 3), 3)
+        self.assertEqual(nb.init_status_from_log("hello (pid 1) exited with status 200\n",
+                                                 "hello", 200 & 0x7f), 200)
+
+    def test_check_static_elf(self):
+        nb.check_static_elf(self.file("ok", elf_header()))
+        for name, content, why in [
+                ("text", b"#!/bin/sh\n" + bytes(64), "not an ELF"),
+                ("short", b"\x7fELF", "not an ELF"),
+                ("elf32", elf_header(cls=1), "64-bit"),
+                ("arm", elf_header(machine=183), "x86-64"),
+                ("pie", elf_header(etype=3), "position-independent"),
+                ("dyn", elf_header(interp=True), "dynamically linked"),
+                ("obj", elf_header(etype=1), "not an executable")]:
+            with self.assertRaisesRegex(nb.BootError, why, msg=name):
+                nb.check_static_elf(self.file(name, content))
+        with self.assertRaisesRegex(nb.BootError, "not found"):
+            nb.check_static_elf(os.path.join(self.dir, "missing"))
+
+    def test_check_args(self):
+        self.assertEqual(nb.check_args("  a   b\tc "), "a b c")
+        self.assertEqual(nb.check_args(None), "")
+        for bad in ["a;b", "'q'", "$HOME", "x#y", "a|b"]:
+            self.assertRaises(nb.BootError, nb.check_args, bad)
+
+    def test_user_programs_and_plan(self):
+        users = os.path.join(self.dir, "user")
+        for name in ("usertest_mm", "hello", ".hidden", "bad name"):
+            self.file(os.path.join("user", name), elf_header())
+        os.makedirs(os.path.join(users, "subdir"))
+        self.assertEqual([n for _, n in nb.user_programs(users)], ["hello", "usertest_mm"])
+        self.assertEqual(nb.user_programs(os.path.join(self.dir, "none")), [])
+        script = self.file("script.txt", b"poweroff\n")
+        plan = nb.plan_modules(script=script, user_dir=users)
+        self.assertEqual([(n, s) for _, n, s in plan],
+                         [("hello", "hello"), ("usertest_mm", "usertest_mm"), ("script", "script")])
+        # --prog replaces the packed program of the same name, with its args
+        prog = os.path.join(users, "hello")
+        plan = nb.plan_modules(user_dir=users, prog=prog, args=" a  b ")
+        self.assertEqual([(p, n, s) for p, n, s in plan],
+                         [(os.path.join(users, "usertest_mm"), "usertest_mm", "usertest_mm"),
+                          (prog, "hello", "hello a b")])
+        with self.assertRaisesRegex(nb.BootError, "without a program"):
+            nb.plan_modules(user_dir=users, args="x")
+        with self.assertRaisesRegex(nb.BootError, "name of module"):
+            nb.plan_modules(modules=[(script, "hello")], user_dir=users, prog=prog)
+        with self.assertRaisesRegex(nb.BootError, "longer than"):
+            nb.plan_modules(user_dir=users, prog=prog, args="x" * nb.MODULE_STRING_MAX)
+        with self.assertRaisesRegex(nb.BootError, "dynamically linked"):
+            nb.plan_modules(prog=self.file("dyn", elf_header(interp=True)))
+        many = [(script, "m%d" % i) for i in range(nb.MAX_BOOT_MODULES)]
+        with self.assertRaisesRegex(nb.BootError, "keeps only"):
+            nb.plan_modules(modules=many, user_dir=users)
+        self.assertEqual(nb.default_user_dir("/x/build-release/numbat.elf"),
+                         "/x/build-release/user")
+
+    def test_grub_cfg_module_strings(self):
+        cfg = nb.grub_cfg("init=hello", ["script", ("hello", "hello a b")])
+        self.assertIn("  module2 /boot/mod/script script\n", cfg)
+        self.assertIn("  module2 /boot/mod/hello hello a b\n", cfg)
+
+    def test_qemu_command_console_log(self):
+        topo = nb.make_topology(1, 256, "none")
+        cmd = nb.qemu_command("/tmp/a.iso", topo, console_log="/tmp/run,x/console.log")
+        self.assertNotIn("-serial", cmd[:cmd.index("-chardev")])
+        i = cmd.index("-chardev")
+        self.assertEqual(cmd[i:i + 6], ["-chardev", "stdio,id=con0,mux=on,logfile=/tmp/run,,x/console.log",
+                                        "-serial", "chardev:con0",
+                                        "-mon", "chardev=con0,mode=readline"])
+        # a file serial (tests) ignores it
+        cmd = nb.qemu_command("/tmp/a.iso", topo, serial="file:/tmp/s", console_log="/tmp/c")
+        self.assertIn("file:/tmp/s", cmd)
+        self.assertNotIn("-chardev", cmd)
 
 
 if __name__ == "__main__":

@@ -32,5 +32,6 @@
 
 /* struct pt_regs layout, in 8-byte slots (see arch/x86_64/regs.h) */
 #define PTREGS_SIZE		(22 * 8)
+#define SYSCALL_VECTOR_MARK	0x100	/* pt_regs.vector of a frame built by SYSCALL */
 
 #endif

@@ -11,6 +11,7 @@
 #include "arch/x86_64/cpu.h"
 #include "kernel/percpu.h"
 #include "kernel/lib/string.h"
+#include "arch/x86_64/fpu.h"
 
 struct tss {
 	u32 reserved0;
@@ -39,6 +40,7 @@ struct idt_entry {
 
 #define GDT_ENTRIES 8
 #define GATE_INTERRUPT 0x8e	/* present, DPL 0, 64-bit interrupt gate */
+#define GATE_INTERRUPT_USER 0xee	/* the same, DPL 3: user code may raise it with int n */
 
 static DEFINE_PER_CPU_ALIGNED(u64, gdt[GDT_ENTRIES]);
 static DEFINE_PER_CPU_ALIGNED(struct tss, tss);
@@ -134,7 +136,15 @@ void idt_init(void)
 		set_gate(v, interrupt_stubs + v * STUB_SIZE, 0);
 	idt[8].ist = IST_DOUBLE_FAULT;
 	idt[2].ist = IST_NMI;
+	idt[3].type_attr = GATE_INTERRUPT_USER;	/* int3 from user mode is a breakpoint (SIGTRAP), not #GP */
 }
+
+void set_tss_rsp0(unsigned long top)
+{
+	this_cpu_ptr(&tss)->rsp[0] = top;
+}
+
+bool smap_enabled;
 
 void set_this_cpu_kstack(unsigned long lo, unsigned long hi)
 {
@@ -168,7 +178,10 @@ void arch_cpu_setup(void)
 	if (cpu_has_smap())
 		cr4 |= X86_CR4_SMAP;	/* nor touches them outside uaccess */
 	write_cr4(cr4);
+	smap_enabled = cr4 & X86_CR4_SMAP;	/* the same answer on every CPU */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	syscall_init_cpu();
+	fpu_init_cpu();
 }
 
 /* The legacy 8259 PICs: moved off the exception vectors, then masked for good. */

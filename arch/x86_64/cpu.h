@@ -28,7 +28,11 @@
 #define X86_CR4_SMEP	(1UL << 20)
 #define X86_CR4_SMAP	(1UL << 21)
 
+#define X86_EFLAGS_TF	(1UL << 8)
 #define X86_EFLAGS_IF	(1UL << 9)
+#define X86_EFLAGS_DF	(1UL << 10)
+#define X86_EFLAGS_RF	(1UL << 16)
+#define X86_EFLAGS_AC	(1UL << 18)
 
 static inline void outb(u16 port, u8 v) { __asm__ __volatile__("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(u16 port, u16 v) { __asm__ __volatile__("outw %0, %1" :: "a"(v), "Nd"(port)); }
@@ -130,5 +134,11 @@ bool cpu_has(u32 leaf, int reg, int bit);
 #define cpu_has_smep()		cpu_has(7, CPUID_EBX, 7)
 #define cpu_has_smap()		cpu_has(7, CPUID_EBX, 20)
 #define cpu_has_pge()		cpu_has(1, CPUID_EDX, 13)
+#define cpu_has_rdrand()	cpu_has(1, CPUID_ECX, 30)
+
+/* SMAP is on (CR4.SMAP): uaccess brackets user accesses with stac/clac. */
+extern bool smap_enabled;
+static inline void stac(void) { if (smap_enabled) __asm__ __volatile__("stac" ::: "memory"); }
+static inline void clac(void) { if (smap_enabled) __asm__ __volatile__("clac" ::: "memory"); }
 
 #endif

@@ -30,4 +30,11 @@ void set_irq_handler(int vector, irq_handler_t fn);
 bool on_this_cpu_stack(unsigned long addr, unsigned long len);
 void set_this_cpu_kstack(unsigned long lo, unsigned long hi);
 
+/* The ring-0 stack the CPU switches to on an interrupt from user mode. */
+void set_tss_rsp0(unsigned long top);
+/* SYSCALL MSRs of this CPU (arch/x86_64/syscall.c). */
+void syscall_init_cpu(void);
+/* Kernel entry stack for both SYSCALL and interrupts from ring 3; at every switch. */
+void set_kernel_entry_stack(unsigned long top);
+
 #endif

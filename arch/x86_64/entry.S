@@ -5,7 +5,8 @@
  * vector number, and jumps to interrupt_common, which saves the general
  * registers into a struct pt_regs (arch/x86_64/regs.h), calls
  * interrupt_dispatch(regs) and undoes it all with iretq. Coming from user
- * mode (CS & 3) it switches to the kernel GS base with swapgs first.
+ * mode (CS & 3) it switches to the kernel GS base with swapgs first, and
+ * back before the iretq; an NMI decides by the GS base instead (below).
  *
  * Stack alignment: the CPU aligns RSP to 16 before pushing its 5-word frame;
  * the stub's 2 words and our 15 registers make 22 words, so RSP is 16-byte
@@ -16,6 +17,8 @@
 	.text
 	.globl interrupt_common
 interrupt_common:
+	cmpq $2, (%rsp)			/* an NMI can arrive anywhere, even mid-swapgs */
+	je nmi_entry
 	testb $3, 24(%rsp)		/* CS of the interrupted context */
 	jz 1f
 	swapgs
@@ -58,6 +61,63 @@ interrupt_return:
 	jz 2f
 	swapgs
 2:	addq $16, %rsp			/* vector and error code */
+	iretq
+
+/*
+ * The NMI path ("paranoid", as Linux calls it): an NMI may interrupt the
+ * few kernel instructions between SYSCALL and its swapgs, or between the
+ * exit's swapgs and SYSRET, where CS says kernel but GS is still the
+ * user's. So the GS base itself decides: every kernel per-CPU offset is
+ * negative (the areas lie below the image), every user GS base is below
+ * TASK_SIZE. RBX (callee-saved, so it survives the call) remembers whether
+ * we swapped, and we swap back exactly then. The NMI never goes through
+ * exit_to_user_mode: it runs on its own IST stack and must not schedule.
+ */
+nmi_entry:
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %rcx
+	pushq %rax
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	xorl %ebx, %ebx
+	movl $0xc0000101, %ecx		/* MSR_GS_BASE */
+	rdmsr
+	testl %edx, %edx
+	js 1f				/* already the kernel's */
+	swapgs
+	movl $1, %ebx
+1:	movq %rsp, %rdi
+	call interrupt_dispatch
+	testl %ebx, %ebx
+	jz 2f
+	swapgs
+2:	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rax
+	popq %rcx
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	addq $16, %rsp
 	iretq
 
 	.balign 16

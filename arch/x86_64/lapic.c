@@ -98,11 +98,10 @@ static void spurious_interrupt(struct pt_regs *regs)
 
 static void timer_interrupt(struct pt_regs *regs)
 {
-	(void)regs;
 	this_cpu_inc(timer_ticks);
 	if (smp_processor_id() == 0)
 		jiffies++;
-	sched_tick();
+	sched_tick(user_mode(regs));
 }
 
 void lapic_init_bsp(phys_addr_t mmio_phys)

@@ -127,8 +127,14 @@ void paging_init(void)
 	map_image_section(__text_start, __text_end, 0);
 	map_image_section(__rodata_start, __rodata_end, nx);
 	map_image_section(__data_start, __kernel_end, PTE_WRITE | nx);
-	/* the ioremap area gets its PML4 entry now, so later mappings need no sync */
-	walk_create(IOREMAP_BASE, 3);
+	/*
+	 * Every kernel PML4 entry exists from now on (1 MiB of tables at
+	 * most), so user PML4s copy the whole kernel half once and later
+	 * kernel mappings (stacks, ioremap, vmemmap) show up in all of them.
+	 */
+	for (int i = PML4_USER_ENTRIES; i < PT_ENTRIES; i++)
+		if (!(kernel_pml4[i] & PTE_PRESENT))
+			kernel_pml4[i] = table_pa(alloc_table()) | PTE_PRESENT | PTE_WRITE;
 	write_cr3(table_pa(kernel_pml4));
 	paging_ready = true;
 	kernel_pml4 = phys_to_virt((phys_addr_t)kernel_pml4);
@@ -223,4 +229,81 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 	struct flush_range r = { ALIGN_DOWN(start, PAGE_SIZE), ALIGN_UP(end, PAGE_SIZE) };
 
 	on_each_cpu(flush_local, &r, true);
+}
+
+/* ---- user page tables ---- */
+
+#define USER_TABLE_FLAGS	(PTE_PRESENT | PTE_WRITE | PTE_USER)
+
+static unsigned int pt_index(unsigned long va, int level)
+{
+	return (va >> (12 + 9 * (level - 1))) & 511;
+}
+
+u64 *pgd_alloc(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	u64 *pgd;
+
+	if (!page)
+		return NULL;
+	pgd = page_address(page);
+	memcpy(pgd + PML4_USER_ENTRIES, kernel_pml4 + PML4_USER_ENTRIES,
+	       (PT_ENTRIES - PML4_USER_ENTRIES) * sizeof(u64));
+	return pgd;
+}
+
+void pgd_free(u64 *pgd)
+{
+	free_pages((unsigned long)pgd, 0);
+}
+
+u64 *user_pte_lookup(u64 *pgd, unsigned long va)
+{
+	u64 *table = pgd;
+
+	for (int l = 4; l > 1; l--) {
+		u64 e = READ_ONCE(table[pt_index(va, l)]);
+		if (!(e & PTE_PRESENT))
+			return NULL;
+		table = phys_to_virt(e & PTE_ADDR_MASK);
+	}
+	return &table[pt_index(va, 1)];
+}
+
+u64 *user_pte_alloc(u64 *pgd, unsigned long va, int *created)
+{
+	u64 *table = pgd;
+
+	for (int l = 4; l > 1; l--) {
+		u64 *e = &table[pt_index(va, l)];
+		if (!(*e & PTE_PRESENT)) {
+			struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+			if (!page)
+				return NULL;
+			WRITE_ONCE(*e, page_to_phys(page) | USER_TABLE_FLAGS);
+			(*created)++;
+		}
+		table = phys_to_virt(*e & PTE_ADDR_MASK);
+	}
+	return &table[pt_index(va, 1)];
+}
+
+/* Frees the tables below entry e of a level-`level` table; returns how many. */
+static int free_table_tree(u64 e, int level)
+{
+	u64 *table = phys_to_virt(e & PTE_ADDR_MASK);
+	int n = 1;
+
+	if (level > 2)
+		for (int i = 0; i < PT_ENTRIES; i++)
+			if (table[i] & PTE_PRESENT)
+				n += free_table_tree(table[i], level - 1);
+	free_pages((unsigned long)table, 0);
+	return n;
+}
+
+int free_user_pgd_entry(u64 e)
+{
+	return e & PTE_PRESENT ? free_table_tree(e, 4) : 0;
 }

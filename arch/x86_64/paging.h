@@ -8,8 +8,13 @@
  *   0xffffea0000000000  vmemmap: the struct page array (kernel/mm/mm_init.c)
  *   0xffffffff80000000  the kernel image (-2 GiB), mapped W^X
  *
- * The low half belongs to user space (later); the kernel's page tables
- * leave it empty, so a NULL dereference faults.
+ * The low half belongs to user space: each mm_struct has its own PML4
+ * whose entries 0..255 map its user pages and whose entries 256..511 are
+ * copied from kernel_pml4. paging_init() creates every one of the kernel's
+ * 256 top-level entries at boot, so a kernel mapping made later lands in a
+ * table that every user PML4 already points to: nothing ever needs to be
+ * synchronized between address spaces. The kernel's own tables leave the
+ * low half empty, so a NULL dereference faults.
  */
 #ifndef ARCH_X86_64_PAGING_H
 #define ARCH_X86_64_PAGING_H
@@ -26,6 +31,7 @@
 #define PTE_DIRTY	(1UL << 6)
 #define PTE_HUGE	(1UL << 7)	/* 2 MiB / 1 GiB page at PD / PDPT level */
 #define PTE_GLOBAL	(1UL << 8)
+#define PTE_PROTNONE	(1UL << 9)	/* software: a PROT_NONE page, kept but not present */
 #define PTE_NX		(1UL << 63)
 #define PTE_ADDR_MASK	0x000ffffffffff000UL
 
@@ -64,5 +70,19 @@ phys_addr_t unmap_kernel_page(unsigned long va);
 void populate_kernel_tables(unsigned long start, unsigned long end);
 /* Drops [start, end) from every online CPU's TLB; needs interrupts on (it waits for IPIs). */
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);
+
+/*
+ * User page tables (kernel/mm/memory.c calls these under mm->page_table_lock).
+ * Tables above a user PTE carry PRESENT | WRITE | USER: the leaf decides.
+ */
+#define PML4_USER_ENTRIES	256
+u64 *pgd_alloc(void);			/* a PML4 with the kernel half copied; NULL: no memory */
+void pgd_free(u64 *pgd);
+/* The PTE of va, or NULL if a table on the way is missing. */
+u64 *user_pte_lookup(u64 *pgd, unsigned long va);
+/* The PTE of va, creating the tables on the way; *created counts new table pages. NULL: no memory. */
+u64 *user_pte_alloc(u64 *pgd, unsigned long va, int *created);
+/* Frees the tables below one (already cleared) user PML4 entry; the pages they map are not touched. Returns the count. */
+int free_user_pgd_entry(u64 e);
 
 #endif

@@ -5,8 +5,13 @@
  * Exceptions (vectors 0-31) the kernel does not handle become an oops;
  * an NMI stops this CPU if another CPU is panicking; every other vector is
  * a device or inter-processor interrupt with a registered handler.
- * Page faults are first offered to the exception table (a kernel access to
- * a user pointer that may fail) and later to the mm's fault handler.
+ * Page faults go to arch/x86_64/fault.c first: the mm resolves what it can
+ * (demand paging, copy-on-write), a user fault it cannot resolve becomes a
+ * signal, and a kernel fault in uaccess code lands on its exception-table
+ * fixup. Any other exception in user mode becomes a signal too
+ * (do_user_exception); only a kernel-mode exception with no fixup oopses.
+ * Every interrupt or exception taken in user mode leaves through
+ * exit_to_user_mode(): need_resched and pending signals are honoured there.
  *
  * Stack overflow: a push into a kernel stack's guard (kernel/mm/kstack.h)
  * faults; the CPU cannot push the page fault's frame on that same stack,
@@ -21,6 +26,7 @@
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
 #include "kernel/mm/kstack.h"
+#include "kernel/proc/proc.h"
 
 static const char *const exception_names[32] = {
 	"divide error (#DE)", "debug (#DB)", "NMI", "breakpoint (#BP)",
@@ -48,7 +54,7 @@ void set_irq_handler(int vector, irq_handler_t fn)
 struct exception_table_entry { unsigned long insn, fixup; };
 extern const struct exception_table_entry __start_ex_table[], __stop_ex_table[];
 
-static bool fixup_exception(struct pt_regs *regs)
+bool fixup_exception(struct pt_regs *regs)
 {
 	for (const struct exception_table_entry *e = __start_ex_table; e < __stop_ex_table; e++)
 		if (e->insn == regs->rip) {
@@ -58,13 +64,6 @@ static bool fixup_exception(struct pt_regs *regs)
 	return false;
 }
 
-/* Page faults: the mm's handler (weak until user space exists) gets first go. */
-__weak bool handle_page_fault(struct pt_regs *regs, unsigned long addr)
-{
-	(void)regs;
-	(void)addr;
-	return false;
-}
 
 static bool stack_overflowed(struct pt_regs *regs)
 {
@@ -82,9 +81,14 @@ static bool stack_overflowed(struct pt_regs *regs)
 
 static void do_exception(struct pt_regs *regs)
 {
-	if (regs->vector == 14 && handle_page_fault(regs, read_cr2()))
+	if (regs->vector == 14 && do_page_fault(regs, read_cr2()))
 		return;
-	if (!user_mode(regs) && fixup_exception(regs))
+	/* a signal, never an oops; but a double fault or machine check is the kernel's, whoever ran */
+	if (user_mode(regs) && regs->vector != 8 && regs->vector != 18) {
+		do_user_exception(regs);
+		return;
+	}
+	if (fixup_exception(regs))
 		return;
 	if (stack_overflowed(regs))
 		oops(regs, "stack overflow");
@@ -106,8 +110,11 @@ void interrupt_dispatch(struct pt_regs *regs)
 		do_nmi(regs);
 		return;
 	}
+	clac();			/* user mode may have set RFLAGS.AC; an interrupt does not clear it */
 	if (v < 32) {
 		do_exception(regs);
+		if (user_mode(regs))
+			exit_to_user_mode(regs);
 		return;
 	}
 	this_cpu_inc(irq_count);
@@ -119,4 +126,6 @@ void interrupt_dispatch(struct pt_regs *regs)
 	if (v >= IRQ_VECTOR_BASE && v != SPURIOUS_VECTOR)
 		lapic_eoi();
 	this_cpu_dec(irq_depth);
+	if (user_mode(regs))
+		exit_to_user_mode(regs);	/* the tick's need_resched, a signal sent meanwhile */
 }

@@ -33,6 +33,8 @@
 #include "kernel/sync/rcupdate.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/desc.h"
+#include "kernel/mm/mm.h"
+#include "kernel/proc/proc.h"
 
 DEFINE_PER_CPU(struct rq, runqueues);
 DEFINE_PER_CPU(struct task *, current_task);
@@ -91,15 +93,56 @@ static void account_switch(struct rq *rq, struct task *prev, struct task *next, 
 	rq->nr_switches++;
 }
 
+/*
+ * The address space and the user state that go with the switch (Linux's
+ * context_switch): a task with an mm gets its page tables loaded; a kernel
+ * thread (mm == NULL) keeps running on the previous task's page tables,
+ * borrowing them as its active_mm with an mm_count reference (mmgrab),
+ * which the runqueue drops (mmdrop) after switching away from it; an mm
+ * whose last user is gone is not lent (init_mm is loaded instead), so a
+ * dead mm is freed at the next switch rather than when an idle CPU next
+ * wakes. The
+ * kernel half is the same in every mm, so a kernel thread never cares
+ * whose mm it borrowed, and avoiding the CR3 write keeps the TLB warm.
+ * Then the FPU registers, the user FS/GS bases and the ring-0 entry stack.
+ */
+static void context_switch_mm(struct rq *rq, struct task *prev, struct task *next)
+{
+	struct mm_struct *oldmm = prev->active_mm;
+
+	if (!next->mm) {
+		struct mm_struct *lend = oldmm;
+		/* a dead address space (no users left) is not lent on: it is freed after this switch */
+		if (oldmm != &init_mm && atomic_read(&oldmm->mm_users) == 0) {
+			switch_mm(oldmm, &init_mm);
+			lend = &init_mm;
+		}
+		next->active_mm = lend;
+		mmgrab(lend);
+	} else {
+		switch_mm(oldmm, next->mm);
+	}
+	if (!prev->mm) {
+		rq->prev_mm = oldmm;
+		prev->active_mm = NULL;
+	}
+	switch_user_state(prev, next);
+}
+
 /* Runs on the new task's stack, right after switch_to, with rq->lock held. */
 static void finish_task_switch(struct task *prev)
 {
 	struct rq *rq = this_rq();
 	struct task *migrating = rq->migrating;
 
+	struct mm_struct *mm = rq->prev_mm;
+
 	rq->migrating = NULL;
+	rq->prev_mm = NULL;
 	smp_store_release(&prev->on_cpu, 0);	/* prev may now run elsewhere, or be freed */
 	spin_unlock_irq(&rq->lock);
+	if (mm)
+		mmdrop(mm);			/* the borrowed mm no CPU register points at now */
 	if (migrating) {
 		unsigned long flags = spin_lock_irqsave(&migrating->pi_lock);
 		migrating->nr_migrations++;
@@ -164,6 +207,7 @@ void schedule(void)
 	this_cpu_write(current_task, next);
 	account_switch(rq, prev, next, ktime_get_ns());
 	set_this_cpu_kstack((unsigned long)next->stack_bottom, (unsigned long)next->stack_top);
+	context_switch_mm(rq, prev, next);
 	prev = switch_to(prev, next);
 	finish_task_switch(prev);
 }
@@ -312,7 +356,7 @@ int sched_setaffinity_cpu(struct task *p, int cpu)
 
 /* ---- the tick, idling and load balancing ---- */
 
-void sched_tick(void)
+void sched_tick(bool user)
 {
 	struct task *p;
 	struct rq *rq;
@@ -320,7 +364,7 @@ void sched_tick(void)
 	if (!sched_running)
 		return;
 	run_local_timers();
-	rcu_sched_clock_irq(false);	/* no user mode yet: issue 6 passes true for user ticks */
+	rcu_sched_clock_irq(user);	/* a tick in user mode is a quiescent state */
 	rq = this_rq();
 	p = rq->curr;
 	if (is_idle_task(p)) {
@@ -446,6 +490,7 @@ static void init_idle(int cpu, unsigned long stack_lo, unsigned long stack_hi)
 	INIT_LIST_HEAD(&idle->run_list);
 	idle->stack_bottom = (void *)stack_lo;
 	idle->stack_top = (void *)stack_hi;
+	idle->active_mm = &init_mm;		/* the kernel's page tables; never freed */
 	init_rq(cpu, idle);
 	task_list_add(idle);
 	this_cpu_write(current_task, idle);

@@ -22,6 +22,8 @@
 #include "kernel/mm/numa.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "arch/x86_64/asm.h"
+#include "kernel/proc/proc.h"
 
 LIST_HEAD(task_list);
 DEFINE_SPINLOCK_RANK(tasklist_lock, LOCK_RANK_TASKLIST);
@@ -48,10 +50,14 @@ static void task_list_del(struct task *p)
 	atomic_dec(&nr_tasks);
 }
 
-/* The initial stack: what switch_to() pops, then where it "returns". */
+/*
+ * The initial stack: what switch_to() pops, then where it "returns",
+ * below a struct pt_regs' worth of room at the very top.
+ */
 static void prepare_stack(struct task *p)
 {
-	unsigned long *sp = p->stack_top;
+	/* the top holds the user registers of a task that enters user mode (task_pt_regs) */
+	unsigned long *sp = (unsigned long *)((char *)p->stack_top - PTREGS_SIZE);
 
 	*--sp = (unsigned long)ret_from_kthread;
 	*--sp = 0;			/* rbp: ends backtraces */
@@ -201,6 +207,8 @@ LEAK_COUNTER("tasks", count_tasks);
 
 static const char *state_name(const struct task *p)
 {
+	if (p->user.exit_state == EXIT_ZOMBIE)
+		return "zombie";
 	switch (p->state) {
 	case TASK_RUNNING: return p->on_cpu ? "running" : "runnable";
 	case TASK_INTERRUPTIBLE: return "sleeping";
@@ -218,13 +226,19 @@ static int cmd_ps(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	console_printf("  pid  cpu  state     switches  migrations  run-ms  name\n");
+	console_printf("  pid   tgid   ppid  cpu  state     switches  migrations  run-ms  name\n");
 	flags = spin_lock_irqsave(&tasklist_lock);
-	list_for_each_entry(p, &task_list, tasks)
-		console_printf("%5d  %3d  %-8s  %8lu  %10lu  %6lu  %s\n", p->pid, p->cpu, state_name(p),
-			       p->nvcsw + p->nivcsw, p->nr_migrations,
-			       (unsigned long)(p->sum_exec_ns / 1000000), p->comm);
+	list_for_each_entry(p, &task_list, tasks) {
+		/* kernel threads: their own tgid, parent 0; threads show their process's parent */
+		bool user = is_user_task(p);
+		struct task *parent = user ? p->user.group_leader->user.parent : NULL;
+		console_printf("%5d  %5d  %5d  %3d  %-8s  %8lu  %10lu  %6lu  %s%s\n", p->pid,
+			       user ? p->user.tgid : p->pid, parent ? parent->user.tgid : 0, p->cpu,
+			       state_name(p), p->nvcsw + p->nivcsw, p->nr_migrations,
+			       (unsigned long)(p->sum_exec_ns / 1000000), p->comm,
+			       user ? (p->user.group_leader == p ? "" : " (thread)") : " [kernel]");
+	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return 0;
 }
-MONITOR_CMD(ps, "", "tasks: pid, CPU, state, context switches, migrations, name", cmd_ps);
+MONITOR_CMD(ps, "", "tasks: pid, tgid, ppid, CPU, state, switches, migrations, name", cmd_ps);

@@ -29,6 +29,7 @@ struct rq {
 	u64 idle_start;
 	bool balance_due;		/* set by the tick while idle */
 	struct task *migrating;		/* prev, to be moved off this CPU after the switch */
+	struct mm_struct *prev_mm;	/* mm a kernel thread borrowed: mmdrop after the switch */
 };
 
 DECLARE_PER_CPU(struct rq, runqueues);

@@ -31,7 +31,7 @@ void schedule(void);
 void cond_resched(void);
 bool wake_up_process(struct task *p);
 bool wake_up_state(struct task *p, long state);
-void sched_tick(void);			/* from the timer interrupt */
+void sched_tick(bool user);		/* from the timer interrupt; user: it interrupted user mode */
 void resched_curr_cpu(int cpu);
 
 #define __set_current_state(s)	WRITE_ONCE(current->state, (s))

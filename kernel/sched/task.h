@@ -24,6 +24,7 @@
 #include "kernel/lib/list.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/sync/wait.h"
+#include "kernel/proc/user_task.h"
 
 #define TASK_COMM_LEN		16
 #define MAX_LOCK_DEPTH		16	/* locks one task may hold at once */
@@ -95,8 +96,11 @@ struct task {
 	bool should_stop;
 	struct completion exited;	/* completed (for all) when the task dies */
 
-	/* address spaces (user space, later) */
+	/* address spaces */
 	struct mm_struct *mm, *active_mm;
+
+	/* user space: processes, threads, signals (kernel/proc/proc.h) */
+	struct user_task user;
 
 	/* debugging */
 	struct held_stack lockdep;	/* sleeping locks held (spinlocks are per CPU) */

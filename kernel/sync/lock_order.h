@@ -19,19 +19,24 @@ enum lock_rank {
 	LOCK_RANK_NONE = 0,
 
 	/* sleeping locks (mutex, rwsem): taken first, in task context */
-	LOCK_RANK_MMAP_LOCK	= 100,	/* mm->mmap_lock (user space, later) */
+	LOCK_RANK_MMAP_LOCK	= 100,	/* mm->mmap_lock: an mm's VMAs (kernel/mm/mm.h) */
 	LOCK_RANK_TEST_OUTER	= 180,	/* self-tests of the checker itself */
 	LOCK_RANK_TEST_INNER	= 190,
 	LOCK_RANK_MUTEX		= 200,	/* a mutex or rwsem with no rank of its own */
 
 	/* spinlocks, outermost first */
-	LOCK_RANK_TASKLIST	= 300,	/* tasklist_lock: the list of all tasks */
+	LOCK_RANK_TASKLIST	= 300,	/* tasklist_lock: the list of all tasks, the process tree */
+	LOCK_RANK_SIGLOCK	= 301,	/* sighand->siglock: signal actions, pending and blocked sets */
+	LOCK_RANK_PAGE_TABLE	= 302,	/* mm->page_table_lock: user page tables (TLB IPIs may be sent under it) */
 	LOCK_RANK_RCU_STATE	= 305,	/* rcu_state.lock: grace-period start/end, CPUs owing a QS */
+	LOCK_RANK_FUTEX		= 307,	/* a futex hash bucket (kernel/proc/futex.c) */
 	LOCK_RANK_WAITQUEUE	= 310,	/* wait queues, completions, mutex/rwsem wait lists */
 	LOCK_RANK_PI_LOCK	= 320,	/* task->pi_lock: wakeups and migration of a task */
 	LOCK_RANK_RQ		= 330,	/* rq->lock: a CPU's runqueue */
 	LOCK_RANK_TIMER_BASE	= 340,	/* a CPU's timer list */
 	LOCK_RANK_CALL_QUEUE	= 350,	/* a CPU's smp_call_function queue */
+	LOCK_RANK_MMLIST	= 360,	/* mmlist_lock: the list of all user mms */
+	LOCK_RANK_ANON_SHARED	= 365,	/* anon_shared->lock: pages of a MAP_SHARED anonymous object */
 	/* the memory allocators, outermost first */
 	LOCK_RANK_SLAB_CACHES	= 400,	/* slab_caches_lock: the list of caches */
 	LOCK_RANK_SLAB_GLOBAL	= 405,	/* slab_global_lock: the naive mode of `make bench` */

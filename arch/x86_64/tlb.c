@@ -1,0 +1,91 @@
+/*
+ * arch/x86_64/tlb.c - TLB shootdown for user address spaces (see tlb.h).
+ *
+ * Who may hold an mm's translations: the CPUs in mm_cpumask(mm). switch_mm
+ * (kernel/mm/mm.c) keeps the mask exact rather than lazy: a CPU joins it
+ * before loading the mm into CR3 and leaves it right after loading another
+ * one. Linux keeps lazy bits (a CPU running a kernel thread on a borrowed
+ * mm stays in the mask and ignores flushes until it returns); the eager
+ * choice costs two atomic bit operations per switch and makes the rule
+ * simple: the mask is exactly the set of CPUs whose CR3 points at the mm,
+ * give or take one switch in flight, and user entries are never global,
+ * so a CPU that left the mask holds none of the mm's entries.
+ *
+ * Ordering: the caller has changed the PTEs; smp_mb() orders those stores
+ * before the read of the mask (x86 may otherwise let the load pass the
+ * stores). A CPU that joins the mask concurrently does so with a locked
+ * operation before its CR3 load, so it either is in the snapshot, or walks
+ * the page tables only after the new PTEs are visible.
+ *
+ * One batch per operation: the snapshot of the mask minus this CPU goes to
+ * smp_call_function_many() once, which IPIs each target and waits for all.
+ */
+#include "arch/x86_64/tlb.h"
+#include "arch/x86_64/cpu.h"
+#include "kernel/mm/mm.h"
+#include "kernel/smp.h"
+#include "kernel/percpu.h"
+
+const char *const tlb_stat_names[NR_TLB_STATS] = {
+	[TLB_SHOOTDOWNS] = "tlb_shootdowns",
+	[TLB_IPIS] = "tlb_ipis",
+	[TLB_LOCAL_FLUSHES] = "tlb_local_flushes",
+	[TLB_PAGES_FLUSHED] = "tlb_pages_flushed",
+	[TLB_FULL_FLUSHES] = "tlb_full_flushes",
+};
+static atomic_long_t tlb_stats[NR_TLB_STATS];
+
+long tlb_stat(enum tlb_stat s)
+{
+	return atomic_long_read(&tlb_stats[s]);
+}
+
+struct flush_tlb_info {
+	struct mm_struct *mm;
+	unsigned long start, end;
+};
+
+/* On each target, with interrupts off: drop the range from this CPU's TLB. */
+static void flush_tlb_func(void *arg)
+{
+	struct flush_tlb_info *f = arg;
+	unsigned long pages = (f->end - f->start) >> PAGE_SHIFT;
+
+	if (this_cpu_read(cpu_loaded_mm) != f->mm)
+		return;		/* switched away since the snapshot: nothing cached */
+	if (pages > TLB_FLUSH_ALL_THRESHOLD) {
+		write_cr3(read_cr3());
+		atomic_long_inc(&tlb_stats[TLB_FULL_FLUSHES]);
+		return;
+	}
+	for (unsigned long va = f->start; va < f->end; va += PAGE_SIZE)
+		invlpg(va);
+	atomic_long_add(pages, &tlb_stats[TLB_PAGES_FLUSHED]);
+}
+
+void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct flush_tlb_info info = { mm, ALIGN_DOWN(start, PAGE_SIZE), ALIGN_UP(end, PAGE_SIZE) };
+	struct cpumask targets;
+	unsigned long flags;
+	int self, n;
+
+	if (info.end <= info.start)
+		return;
+	smp_mb();		/* the PTE changes before the read of the mask */
+	flags = local_irq_save();
+	self = smp_processor_id();
+	targets = *mm_cpumask(mm);
+	if (cpumask_test_cpu(self, &targets)) {
+		flush_tlb_func(&info);
+		atomic_long_inc(&tlb_stats[TLB_LOCAL_FLUSHES]);
+		cpumask_clear_cpu(self, &targets);
+	}
+	local_irq_restore(flags);
+	n = cpumask_weight(&targets);
+	if (!n)
+		return;
+	atomic_long_inc(&tlb_stats[TLB_SHOOTDOWNS]);
+	atomic_long_add(n, &tlb_stats[TLB_IPIS]);
+	smp_call_function_many(&targets, flush_tlb_func, &info, true);
+}

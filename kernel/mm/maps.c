@@ -1,0 +1,90 @@
+/*
+ * kernel/mm/maps.c - what the address spaces show: show_maps() in the
+ * format of Linux's /proc/PID/maps, and the monitor's `vm` command (fault,
+ * copy-on-write and TLB shootdown counters since boot, and each live mm).
+ *
+ * A maps line is
+ *	start-end perms offset dev inode [name]
+ * with the name, if any, starting at column 74 as Linux pads it. Anonymous
+ * private memory has offset 0, device 00:00 and inode 0; shared anonymous
+ * memory shows as Linux shows its shmem file, "/dev/zero (deleted)" on
+ * device 00:01. [heap] is the VMA that holds the break, [stack] the one
+ * that holds start_stack.
+ */
+#include "kernel/mm/vma.h"
+#include "kernel/monitor.h"
+#include "kernel/printk.h"
+#include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
+
+#define MAPS_NAME_COLUMN	73	/* Linux: 25 + 6 * sizeof(void *) - 1 */
+
+static const char *vma_name(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (vma->vm_shared)
+		return "/dev/zero (deleted)";
+	if (mm->brk && vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
+		return "[heap]";
+	if (mm->start_stack && vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
+		return "[stack]";
+	return NULL;
+}
+
+static int show_map_vma(struct mm_struct *mm, struct vm_area_struct *vma, char *buf, size_t size)
+{
+	unsigned long f = vma->vm_flags;
+	const char *name = vma_name(mm, vma);
+	int n;
+
+	n = scnprintf(buf, size, "%08lx-%08lx %c%c%c%c %08lx %s 0 ", vma->vm_start, vma->vm_end,
+		      f & VM_READ ? 'r' : '-', f & VM_WRITE ? 'w' : '-', f & VM_EXEC ? 'x' : '-',
+		      f & VM_MAYSHARE ? 's' : 'p', 0UL, vma->vm_shared ? "00:01" : "00:00");
+	if (name) {
+		while (n < MAPS_NAME_COLUMN - 1 && (size_t)n + 1 < size)
+			buf[n++] = ' ';
+		n += scnprintf(buf + n, size - n, " %s", name);
+	}
+	n += scnprintf(buf + n, size - n, "\n");
+	return n;
+}
+
+int show_maps(struct mm_struct *mm, char *buf, size_t size)
+{
+	struct vm_area_struct *vma;
+	int n = 0;
+
+	if (!size)
+		return 0;
+	buf[0] = '\0';
+	down_read(&mm->mmap_lock);
+	for_each_vma(mm, vma)
+		n += show_map_vma(mm, vma, buf + n, size - n);
+	up_read(&mm->mmap_lock);
+	return n;
+}
+
+static void show_mm_line(struct mm_struct *mm, void *arg)
+{
+	char cpus[64];
+
+	(void)arg;
+	bitmap_print_ranges(cpus, sizeof(cpus), mm_cpumask(mm)->bits, MAX_CPUS);
+	console_printf("mm %p users %d count %d vmas %d rss %ld pgtables %ld faults %ld cow %ld/%ld cpus %s\n",
+		       mm, atomic_read(&mm->mm_users), atomic_read(&mm->mm_count), mm->map_count,
+		       mm_counter(mm, MM_RSS), mm_counter(mm, MM_PGTABLES), mm_counter(mm, MM_FAULTS),
+		       mm_counter(mm, MM_COW_COPIES), mm_counter(mm, MM_COW_REUSES), cpus[0] ? cpus : "-");
+}
+
+static int cmd_vm(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	for_each_mm(show_mm_line, NULL);
+	console_printf("mm_structs %ld\nanon_shared_objects %ld\n", nr_mm_structs(), nr_anon_shared());
+	for (int c = 0; c < NR_MM_COUNTERS; c++)
+		console_printf("%s %ld\n", mm_counter_names[c], vm_event(c));
+	for (int s = 0; s < NR_TLB_STATS; s++)
+		console_printf("%s %ld\n", tlb_stat_names[s], tlb_stat(s));
+	return 0;
+}
+MONITOR_CMD(vm, "", "address spaces: fault, copy-on-write and TLB shootdown counters (like /proc/vmstat)", cmd_vm);

@@ -1,0 +1,229 @@
+/*
+ * kernel/mm/memory.c - the page tables under the VMAs: what a PTE says for
+ * a VMA's rights, and the walks that remove pages (munmap, MADV_DONTNEED),
+ * change rights (mprotect), copy for fork, fault pages in (MAP_POPULATE),
+ * and reach another mm's memory (access_remote_vm).
+ *
+ * Pages and their references (struct page, kernel/mm/page_alloc.h):
+ *   - a private anonymous page holds one reference per PTE that maps it:
+ *     1 normally, more after fork until copy-on-write separates them;
+ *   - a shared anonymous page holds one for its object (shmem.c) and one
+ *     per PTE.
+ * A private PTE is writable only while its page is exclusive (refcount 1)
+ * and the VMA has VM_WRITE; fork write-protects both sides.
+ *
+ * A mapped PTE is present, or PROT_NONE: PTE_PROTNONE keeps the page's
+ * address with the present bit clear, so mprotect(PROT_NONE) and back
+ * keeps the contents.
+ *
+ * Removing a mapping: clear the PTEs under page_table_lock, flush the TLBs
+ * of every CPU in mm_cpumask, and only then drop the page references (a
+ * CPU with a stale entry could otherwise write into a page already reused).
+ * struct mmu_gather batches the pages between the two.
+ */
+#include "kernel/mm/vma.h"
+#include "kernel/mm/page_alloc.h"
+#include "kernel/errno.h"
+#include "kernel/lib/string.h"
+
+#define SIZE_2M			(1UL << 21)
+#define MMU_GATHER_BATCH	64	/* pages whose release waits for one flush */
+
+static bool pte_mapped(u64 pte) { return pte & (PTE_PRESENT | PTE_PROTNONE); }
+static struct page *pte_page(u64 pte) { return phys_to_page(pte & PTE_ADDR_MASK); }
+
+u64 vm_get_page_prot(unsigned long vm_flags)
+{
+	u64 prot = PTE_USER;
+
+	if (!(vm_flags & VM_ACCESS_FLAGS))
+		return prot | PTE_PROTNONE | PTE_NX;
+	prot |= PTE_PRESENT;		/* x86: present means readable */
+	if (vm_flags & VM_WRITE)
+		prot |= PTE_WRITE;
+	if (!(vm_flags & VM_EXEC))
+		prot |= PTE_NX;
+	return prot;
+}
+
+void mm_count_event(struct mm_struct *mm, enum mm_counter c, long v)
+{
+	mm_counter_add(mm, c, v);
+	vm_event_add(c, v);
+}
+
+/* ---- removing pages ---- */
+
+struct mmu_gather {
+	struct mm_struct *mm;
+	unsigned long start, end;	/* range whose PTEs were cleared since the last flush */
+	int nr;
+	struct page *pages[MMU_GATHER_BATCH];
+};
+
+/* Flush, then release the gathered pages. Called without page_table_lock. */
+static void tlb_flush_mmu(struct mmu_gather *tlb)
+{
+	if (tlb->end > tlb->start)
+		flush_tlb_mm_range(tlb->mm, tlb->start, tlb->end);
+	for (int i = 0; i < tlb->nr; i++)
+		put_page(tlb->pages[i]);
+	tlb->nr = 0;
+	tlb->start = tlb->end = 0;
+}
+
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct mmu_gather tlb = { .mm = mm };
+	unsigned long va = start;
+
+	while (va < end) {
+		long zapped = 0;
+
+		spin_lock(&mm->page_table_lock);
+		for (; va < end && tlb.nr < MMU_GATHER_BATCH; va += PAGE_SIZE) {
+			u64 *pte = user_pte_lookup(mm->pgd, va);
+			if (!pte) {		/* no page table: skip to the next one */
+				va = ALIGN_DOWN(va, SIZE_2M) + SIZE_2M - PAGE_SIZE;
+				continue;
+			}
+			if (!pte_mapped(*pte))
+				continue;
+			tlb.pages[tlb.nr++] = pte_page(*pte);
+			WRITE_ONCE(*pte, 0);
+			if (!tlb.start && !tlb.end)
+				tlb.start = va;
+			tlb.end = va + PAGE_SIZE;
+			zapped++;
+		}
+		spin_unlock(&mm->page_table_lock);
+		mm_count_event(mm, MM_RSS, -zapped);
+		tlb_flush_mmu(&tlb);
+	}
+}
+
+/* ---- changing rights ---- */
+
+void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	u64 prot = vm_get_page_prot(vma->vm_flags);
+	bool changed = false;
+
+	spin_lock(&mm->page_table_lock);
+	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
+		u64 *pte = user_pte_lookup(mm->pgd, va), p;
+		if (!pte) {
+			va = ALIGN_DOWN(va, SIZE_2M) + SIZE_2M - PAGE_SIZE;
+			continue;
+		}
+		if (!pte_mapped(*pte))
+			continue;
+		p = (*pte & (PTE_ADDR_MASK | PTE_ACCESSED | PTE_DIRTY)) | prot;
+		/* a private page becomes writable only by its next write fault (it may be COW-shared) */
+		if (!vma_is_shared(vma) && !(*pte & PTE_WRITE))
+			p &= ~PTE_WRITE;
+		WRITE_ONCE(*pte, p);
+		changed = true;
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (changed)
+		flush_tlb_mm_range(mm, start, end);
+}
+
+/* ---- fork ---- */
+
+int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma)
+{
+	struct mm_struct *src = vma->vm_mm;
+	int err = 0;
+
+	spin_lock(&src->page_table_lock);
+	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
+		u64 *spte = user_pte_lookup(src->pgd, va), *dpte;
+		int created = 0;
+		if (!spte) {
+			va = ALIGN_DOWN(va, SIZE_2M) + SIZE_2M - PAGE_SIZE;
+			continue;
+		}
+		if (!pte_mapped(*spte))
+			continue;
+		/* dst is not visible to anyone yet: its tables need no lock */
+		dpte = user_pte_alloc(dst->pgd, va, &created);
+		mm_count_event(dst, MM_PGTABLES, created);
+		if (!dpte) {
+			err = -ENOMEM;
+			break;
+		}
+		if (!vma_is_shared(vma))
+			WRITE_ONCE(*spte, *spte & ~PTE_WRITE);	/* both sides copy on write */
+		get_page(pte_page(*spte));
+		*dpte = *spte;
+		mm_count_event(dst, MM_RSS, 1);
+	}
+	spin_unlock(&src->page_table_lock);
+	return err;
+}
+
+/* ---- faulting in ---- */
+
+int populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	unsigned int flags = (vma->vm_flags & VM_WRITE) ? FAULT_FLAG_WRITE : 0;
+
+	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+		return 0;		/* PROT_NONE: nothing to populate, as in Linux */
+	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
+		int err = handle_mm_fault(vma, va, flags);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The page mapped at addr with a reference for the caller, or NULL. */
+static struct page *get_mapped_page(struct mm_struct *mm, unsigned long addr)
+{
+	struct page *page = NULL;
+	u64 *pte;
+
+	spin_lock(&mm->page_table_lock);
+	pte = user_pte_lookup(mm->pgd, addr);
+	if (pte && pte_mapped(*pte)) {
+		page = pte_page(*pte);
+		get_page(page);
+	}
+	spin_unlock(&mm->page_table_lock);
+	return page;
+}
+
+long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, size_t len, bool write)
+{
+	unsigned int flags = FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0);
+	size_t done = 0;
+
+	down_read(&mm->mmap_lock);
+	while (done < len) {
+		unsigned long va = addr + done, off = va & (PAGE_SIZE - 1);
+		size_t n = min((size_t)(PAGE_SIZE - off), len - done);
+		struct vm_area_struct *vma = find_vma(mm, va);
+		struct page *page;
+
+		if (!vma || vma->vm_start > va || va < addr)
+			break;
+		if (handle_mm_fault(vma, va, flags))
+			break;
+		page = get_mapped_page(mm, ALIGN_DOWN(va, PAGE_SIZE));
+		if (!page)
+			continue;	/* zapped by a concurrent MADV_DONTNEED: fault it again */
+		if (write)
+			memcpy((char *)page_address(page) + off, (char *)buf + done, n);
+		else
+			memcpy((char *)buf + done, (char *)page_address(page) + off, n);
+		put_page(page);
+		done += n;
+	}
+	up_read(&mm->mmap_lock);
+	return done;
+}

@@ -1,0 +1,209 @@
+/*
+ * kernel/mm/vma.h - virtual memory areas and the calls that change them:
+ * mmap, munmap, mprotect, madvise, brk, and the page-fault entry.
+ *
+ * A VMA is a range [vm_start, vm_end) of one mm with the same rights and
+ * backing. An mm's VMAs never overlap and are kept twice: in a red-black
+ * tree by address (mm->mm_rb), augmented with the largest free gap of each
+ * subtree so that finding room for a new mapping is logarithmic, and in a
+ * list in address order (mm->mmap) for walking neighbours. See docs/vma.md.
+ *
+ * The gap of a VMA is the free space just below it:
+ *	vma_gap(vma) = vma->vm_start - (prev ? prev->vm_end : 0)
+ * and rb_subtree_gap is the largest vma_gap of the VMA's subtree.
+ *
+ * A VMA taken out of the tree is freed by call_rcu(), and mm->mm_seq is
+ * bumped around every change of the tree: the ground for a page-fault path
+ * that finds its VMA under RCU without mmap_lock.
+ */
+#ifndef KERNEL_MM_VMA_H
+#define KERNEL_MM_VMA_H
+
+#include "kernel/mm/mm.h"
+
+/* vm_flags: Linux's bits and values. */
+#define VM_NONE		0x00000000UL
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL	/* what mprotect may later allow */
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_MAYSHARE	0x00000080UL
+#define VM_GROWSDOWN	0x00000100UL	/* a stack (MAP_GROWSDOWN); shown as [stack] */
+#define VM_SEQ_READ	0x00008000UL	/* MADV_SEQUENTIAL */
+#define VM_RAND_READ	0x00010000UL	/* MADV_RANDOM */
+#define VM_DONTCOPY	0x00020000UL	/* MADV_DONTFORK: not inherited by fork */
+#define VM_ACCOUNT	0x00100000UL
+#define VM_NORESERVE	0x00200000UL	/* MAP_NORESERVE */
+#define VM_HUGEPAGE	0x20000000UL	/* MADV_HUGEPAGE (a hint: no huge pages yet) */
+#define VM_NOHUGEPAGE	0x40000000UL	/* MADV_NOHUGEPAGE */
+#define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
+#define VM_MAY_FLAGS	(VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+
+/* mmap(2) and friends: Linux's x86-64 values. */
+#define PROT_NONE		0x0
+#define PROT_READ		0x1
+#define PROT_WRITE		0x2
+#define PROT_EXEC		0x4
+#define PROT_GROWSDOWN		0x01000000
+#define PROT_GROWSUP		0x02000000
+
+#define MAP_SHARED		0x01
+#define MAP_PRIVATE		0x02
+#define MAP_SHARED_VALIDATE	0x03
+#define MAP_TYPE		0x0f
+#define MAP_FIXED		0x10
+#define MAP_ANONYMOUS		0x20
+#define MAP_32BIT		0x40
+#define MAP_GROWSDOWN		0x0100
+#define MAP_DENYWRITE		0x0800
+#define MAP_EXECUTABLE		0x1000
+#define MAP_LOCKED		0x2000
+#define MAP_NORESERVE		0x4000
+#define MAP_POPULATE		0x8000
+#define MAP_NONBLOCK		0x10000
+#define MAP_STACK		0x20000
+#define MAP_HUGETLB		0x40000
+#define MAP_SYNC		0x80000
+#define MAP_FIXED_NOREPLACE	0x100000
+#define MAP_FAILED		((unsigned long)-1)
+
+#define MADV_NORMAL		0
+#define MADV_RANDOM		1
+#define MADV_SEQUENTIAL		2
+#define MADV_WILLNEED		3
+#define MADV_DONTNEED		4
+#define MADV_FREE		8
+#define MADV_DONTFORK		10
+#define MADV_DOFORK		11
+#define MADV_HUGEPAGE		14
+#define MADV_NOHUGEPAGE		15
+
+/* Fault flags (handle_user_fault) and the signals it answers with. */
+#define FAULT_FLAG_WRITE	0x01	/* a write access */
+#define FAULT_FLAG_INSTRUCTION	0x02	/* an instruction fetch */
+#define FAULT_FLAG_USER		0x04	/* from user mode */
+#define FAULT_FLAG_REMOTE	0x08	/* access_remote_vm: ignore the VMA's PROT_ */
+#define SIGBUS			7
+#define SIGSEGV			11
+#define SEGV_MAPERR		1	/* no mapping at the address */
+#define SEGV_ACCERR		2	/* mapped, but the access is not allowed */
+
+struct anon_shared;
+
+struct vm_area_struct {
+	unsigned long vm_start, vm_end;	/* [vm_start, vm_end), page aligned */
+	struct mm_struct *vm_mm;
+	unsigned long vm_flags;
+	unsigned long vm_pgoff;		/* shared: page index of vm_start in vm_shared */
+	struct anon_shared *vm_shared;	/* MAP_SHARED anonymous backing; NULL: private */
+
+	struct rb_node vm_rb;		/* in mm->mm_rb */
+	unsigned long rb_subtree_gap;	/* largest vma_gap() in this subtree */
+	struct list_head vm_list;	/* in mm->mmap, address order */
+	struct rcu_head vm_rcu;		/* freed after a grace period */
+};
+
+static inline bool vma_is_shared(const struct vm_area_struct *vma) { return vma->vm_flags & VM_SHARED; }
+static inline unsigned long vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+/* ---- the tree (kernel/mm/vma.c); mmap_lock held, for writing where it changes ---- */
+
+/* First VMA with vm_end > addr, or NULL. */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+/* First VMA that intersects [start, end), or NULL. */
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start, unsigned long end);
+struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma);
+struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma);
+#define for_each_vma(mm, vma) list_for_each_entry(vma, &(mm)->mmap, vm_list)
+
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
+void vm_area_free(struct vm_area_struct *vma);	/* never linked, or after a grace period */
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);	/* the caller then frees it through RCU */
+void vma_free_rcu(struct vm_area_struct *vma);
+/* Changes vma's bounds in place (the tree's order must not change). */
+void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned long end, unsigned long pgoff);
+/* Splits vma at addr: vma keeps the lower part, the new VMA (returned) the upper. */
+struct vm_area_struct *split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
+/* Merges vma with its neighbours where compatible; returns the VMA now holding vma's range. */
+struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vma);
+
+/*
+ * A free range of len bytes: the highest one in [low, high) (top-down, by
+ * the gap augmentation), or -ENOMEM.
+ */
+long unmapped_area_topdown(struct mm_struct *mm, unsigned long len, unsigned long low, unsigned long high);
+/* mmap's choice of address: addr if it is free (and hint-like), else top-down. */
+long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long flags);
+
+/* Checks the tree: colours, gaps, order, list, counts. Returns problems found (printed). */
+int validate_mm(struct mm_struct *mm);
+
+/* ---- the system calls (kernel/mm/mmap.c); each takes mmap_lock itself ---- */
+
+long vm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
+	     unsigned long prot, unsigned long flags, unsigned long pgoff);
+int vm_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
+int vm_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long prot);
+int vm_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len, int advice);
+unsigned long vm_brk(struct mm_struct *mm, unsigned long brk);
+
+/*
+ * For exec (B): a private anonymous mapping with explicit VM_ flags (e.g.
+ * VM_READ|VM_WRITE|VM_GROWSDOWN for the stack, VM_READ|VM_EXEC for text)
+ * at exactly [addr, addr+len), replacing what was there. Takes mmap_lock.
+ * Returns addr or -errno. The VM_MAY* bits are added.
+ */
+long vm_map_fixed(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long vm_flags);
+/* The same with mmap_lock already held for writing. */
+long mmap_region(struct mm_struct *mm, unsigned long addr, unsigned long len,
+		 unsigned long vm_flags, unsigned long pgoff);
+int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+
+/* ---- faults (kernel/mm/fault.c) ---- */
+
+/*
+ * The page-fault entry: takes mmap_lock for reading, finds the VMA, checks
+ * the access and resolves it (demand-zero, shared page, copy-on-write).
+ * Returns 0 when the access can be retried; else SIGSEGV (with *si_code
+ * SEGV_MAPERR or SEGV_ACCERR), SIGBUS, or -ENOMEM.
+ */
+int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags, int *si_code);
+/* `make bench` only: faults take mmap_lock for writing (the naive counterpart). */
+extern bool fault_serialize_mode;
+/* Grows the stack vma down to addr; mmap_lock held for writing. 0 or -ENOMEM. */
+int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
+#define STACK_MAX_SIZE		(8UL << 20)		/* Linux's default RLIMIT_STACK */
+#define STACK_GUARD_GAP		(256UL << PAGE_SHIFT)	/* Linux's stack_guard_gap */
+/* The same with mmap_lock held and the VMA found and checked. */
+int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);
+
+/* ---- page tables of VMAs (kernel/mm/memory.c), mmap_lock held ---- */
+
+/* The PTE bits for a VMA's rights (user, present, write, NX). */
+u64 vm_get_page_prot(unsigned long vm_flags);
+/* Removes the pages of [start, end) of vma (munmap, MADV_DONTNEED), with the TLB flush. */
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+/* Rewrites the PTEs of [start, end) to vma's current rights, with the TLB flush. */
+void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+/* Fork: copies the PTEs of vma into dst's tables, write-protecting private pages in both. */
+int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma);
+/* Faults in every page of [start, end) of vma (MAP_POPULATE). */
+int populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+
+/* MAP_SHARED anonymous objects (kernel/mm/shmem.c). */
+struct anon_shared *anon_shared_create(unsigned long nr_pages);
+void anon_shared_get(struct anon_shared *obj);
+void anon_shared_put(struct anon_shared *obj);
+/* The page at index, created zeroed if absent, with a reference for the caller. */
+struct page *anon_shared_page(struct anon_shared *obj, unsigned long index);
+long nr_anon_shared(void);
+
+#endif

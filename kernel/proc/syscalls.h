@@ -1,0 +1,138 @@
+/*
+ * kernel/proc/syscalls.h - Linux x86-64 system-call numbers and the
+ * handlers (sys_*) the dispatcher (kernel/proc/syscall.c) calls.
+ *
+ * The calling convention: number in RAX, arguments in RDI, RSI, RDX, R10,
+ * R8, R9 (R10 instead of RCX, which SYSCALL overwrites with the return
+ * address); the result, or -errno, comes back in RAX.
+ */
+#ifndef KERNEL_PROC_SYSCALLS_H
+#define KERNEL_PROC_SYSCALLS_H
+
+#include "kernel/types.h"
+#include "arch/x86_64/uaccess.h"
+
+#define __NR_read		0
+#define __NR_write		1
+#define __NR_open		2
+#define __NR_close		3
+#define __NR_fstat		5
+#define __NR_lseek		8
+#define __NR_mmap		9
+#define __NR_mprotect		10
+#define __NR_munmap		11
+#define __NR_brk		12
+#define __NR_rt_sigaction	13
+#define __NR_rt_sigprocmask	14
+#define __NR_rt_sigreturn	15
+#define __NR_ioctl		16
+#define __NR_readv		19
+#define __NR_writev		20
+#define __NR_sched_yield	24
+#define __NR_madvise		28
+#define __NR_dup		32
+#define __NR_pause		34
+#define __NR_nanosleep		35
+#define __NR_getpid		39
+#define __NR_clone		56
+#define __NR_fork		57
+#define __NR_vfork		58
+#define __NR_execve		59
+#define __NR_exit		60
+#define __NR_wait4		61
+#define __NR_kill		62
+#define __NR_uname		63
+#define __NR_fcntl		72
+#define __NR_gettimeofday	96
+#define __NR_getuid		102
+#define __NR_getgid		104
+#define __NR_geteuid		107
+#define __NR_getegid		108
+#define __NR_getppid		110
+#define __NR_getpgrp		111
+#define __NR_rt_sigpending	127
+#define __NR_rt_sigtimedwait	128
+#define __NR_rt_sigsuspend	130
+#define __NR_sigaltstack	131
+#define __NR_arch_prctl		158
+#define __NR_gettid		186
+#define __NR_tkill		200
+#define __NR_time		201
+#define __NR_futex		202
+#define __NR_sched_setaffinity	203
+#define __NR_sched_getaffinity	204
+#define __NR_set_tid_address	218
+#define __NR_clock_gettime	228
+#define __NR_clock_getres	229
+#define __NR_clock_nanosleep	230
+#define __NR_exit_group		231
+#define __NR_tgkill		234
+#define __NR_getcpu		309
+#define __NR_getrandom		318
+#define NR_syscalls		335	/* table size: every number below is looked up */
+
+struct k_sigaction;
+struct k_stack;
+struct mm_struct;
+
+long sys_read(int fd, char __user *buf, size_t count);
+long sys_write(int fd, const char __user *buf, size_t count);
+long sys_close(int fd);
+long sys_readv(int fd, const void __user *iov, int iovcnt);
+long sys_writev(int fd, const void __user *iov, int iovcnt);
+long sys_ioctl(int fd, unsigned int cmd, unsigned long arg);
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+	      long fd, unsigned long off);
+long sys_munmap(unsigned long addr, unsigned long len);
+long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
+long sys_madvise(unsigned long addr, unsigned long len, int advice);
+long sys_brk(unsigned long brk);
+long sys_rt_sigaction(int sig, const struct k_sigaction __user *act, struct k_sigaction __user *oact,
+		      unsigned long sigsetsize);
+long sys_rt_sigprocmask(int how, const u64 __user *set, u64 __user *oset, unsigned long sigsetsize);
+long sys_rt_sigreturn(void);
+long sys_rt_sigpending(u64 __user *set, unsigned long sigsetsize);
+long sys_rt_sigsuspend(const u64 __user *mask, unsigned long sigsetsize);
+long sys_pause(void);
+struct k_siginfo;
+struct k_timespec;
+long sys_rt_sigtimedwait(const u64 __user *set, struct k_siginfo __user *info,
+			 const struct k_timespec __user *ts, unsigned long sigsetsize);
+long sys_sigaltstack(const struct k_stack __user *ss, struct k_stack __user *oss);
+long sys_sched_yield(void);
+long sys_nanosleep(const void __user *req, void __user *rem);
+long sys_getpid(void);
+long sys_getppid(void);
+long sys_gettid(void);
+long sys_getuid(void);
+long sys_clone(unsigned long flags, unsigned long newsp, int __user *parent_tid,
+	       int __user *child_tid, unsigned long tls);
+long sys_fork(void);
+long sys_vfork(void);
+long sys_execve(const char __user *path, char *const __user *argv, char *const __user *envp);
+long sys_exit(int code) __noreturn;
+long sys_exit_group(int code) __noreturn;
+long sys_wait4(int pid, int __user *status, int options, void __user *rusage);
+long sys_kill(int pid, int sig);
+long sys_tkill(int tid, int sig);
+long sys_tgkill(int tgid, int tid, int sig);
+long sys_uname(void __user *buf);
+long sys_arch_prctl(int code, unsigned long addr);
+long sys_futex(u32 __user *uaddr, int op, u32 val, unsigned long utime, u32 __user *uaddr2, u32 val3);
+long sys_sched_setaffinity(int pid, unsigned int len, const unsigned long __user *mask);
+long sys_sched_getaffinity(int pid, unsigned int len, unsigned long __user *mask);
+long sys_set_tid_address(int __user *tidptr);
+long sys_clock_gettime(int clk, void __user *tp);
+long sys_clock_getres(int clk, void __user *tp);
+long sys_clock_nanosleep(int clk, int flags, const void __user *req, void __user *rem);
+long sys_gettimeofday(void __user *tv, void __user *tz);
+long sys_time(long __user *t);
+long sys_getcpu(unsigned int __user *cpu, unsigned int __user *node, void __user *cache);
+long sys_getrandom(void __user *buf, size_t count, unsigned int flags);
+
+/* Time and randomness the system calls share. */
+ktime_t ktime_get_real_ns(void);
+void get_random_bytes(void *buf, size_t n);
+int futex_waiters(struct mm_struct *mm, unsigned long uaddr);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * user/pfbench.c - page-fault throughput, the baseline for the RCU fault
+ * path of the next step.
+ *
+ *     pfbench [--ms N] [THREADS...]        (default: 1 2 4 ... up to the CPUs)
+ *
+ * For each thread count T: one anonymous mapping of T slices; each thread,
+ * pinned to its own CPU, writes one byte to every page of its slice (one
+ * demand-zero fault per page) and then MADV_DONTNEEDs the slice, over and
+ * over, for --ms milliseconds (default 300). Then the same again with one
+ * more thread beside them that does mmap / touch / munmap in a loop, so
+ * that the faults compete with writers of the address space (today every
+ * fault takes mmap_lock for reading, and munmap takes it for writing). The
+ * extra thread is not pinned: with T below the CPU count it has a CPU of
+ * its own, with T equal to it it shares one with a faulting thread.
+ *
+ * Prints, in the format of the kernel's benchmarks (kernel/bench.c), so
+ * that `make bench` (tests/bench) shows it with them:
+ *
+ *   bench pagefault                 cpus=2   +mmap: 80.1K ops/s/cpu  alone: 95.3K ops/s/cpu  ratio 0.8x
+ *
+ * an operation being one page fault, per faulting thread; the ratio is
+ * with the mmap thread over without. `# pfbench` lines give the totals.
+ * Timing uses clock_gettime(CLOCK_MONOTONIC). Runs on Linux too.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE_SIZE	4096UL
+#define SLICE_PAGES	64UL	/* faults per round of one thread */
+#define CHURN_PAGES	16	/* pages the mmap thread maps, touches, unmaps */
+#define MAX_THREADS	64
+#define MAX_COUNTS	16
+#define DEFAULT_MS	300
+#define NSEC_PER_SEC	1000000000ULL
+#define NSEC_PER_MSEC	1000000ULL
+
+struct faulter {
+	pthread_t thread;
+	char *slice;
+	int cpu;			/* -1: not pinned */
+	unsigned long long faults, ns;
+};
+
+struct run {
+	int nthreads;
+	volatile int arrived, go, stop;
+	struct faulter f[MAX_THREADS];
+	unsigned long long churns;	/* mmap/touch/munmap rounds of the extra thread */
+};
+
+static int cpus[CPU_SETSIZE], ncpus;
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* One round: a fault on every page of the slice (until told to stop),
+ * then all of it dropped. Returns the faults taken. */
+static unsigned long fault_slice(char *slice, volatile int *stop)
+{
+	unsigned long i;
+
+	for (i = 0; i < SLICE_PAGES && !(stop && __atomic_load_n(stop, __ATOMIC_RELAXED)); i++)
+		slice[i * PAGE_SIZE] = 1;
+	madvise(slice, SLICE_PAGES * PAGE_SIZE, MADV_DONTNEED);
+	return i;
+}
+
+static void wait_for_go(struct run *r)
+{
+	__atomic_add_fetch(&r->arrived, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(&r->go, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+struct faulter_arg {
+	struct run *run;
+	struct faulter *f;
+};
+
+static void *faulter_thread(void *p)
+{
+	struct faulter_arg *a = p;
+	struct run *r = a->run;
+	struct faulter *f = a->f;
+	unsigned long long start, faults = 0;
+
+	pin(f->cpu);
+	fault_slice(f->slice, NULL);		/* warm up */
+	wait_for_go(r);
+	start = now_ns();
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED))
+		faults += fault_slice(f->slice, &r->stop);
+	f->ns = now_ns() - start;
+	f->faults = faults;
+	return NULL;
+}
+
+static void *churn_thread(void *p)
+{
+	struct run *r = p;
+
+	wait_for_go(r);
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		char *m = mmap(NULL, CHURN_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m == MAP_FAILED)
+			break;
+		for (unsigned long i = 0; i < CHURN_PAGES; i++)
+			m[i * PAGE_SIZE] = 1;
+		munmap(m, CHURN_PAGES * PAGE_SIZE);
+		r->churns++;
+	}
+	return NULL;
+}
+
+/* Runs one measurement; returns faults per second per faulting thread (0
+ * is a result: nothing finished in time), or -1 when it could not run.
+ * *total gets the faults per second of all threads. */
+static long long measure(int nthreads, int with_churn, unsigned ms,
+			 unsigned long long *total, unsigned long long *churn_rate)
+{
+	static struct run r;
+	struct faulter_arg args[MAX_THREADS];
+	size_t len = (size_t)nthreads * SLICE_PAGES * PAGE_SIZE;
+	char *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct timespec dur = { ms / 1000, (ms % 1000) * NSEC_PER_MSEC };
+	pthread_t churn;
+	unsigned long long sum = 0, t0;
+	int nstarted = 0, want = nthreads + !!with_churn;
+
+	if (map == MAP_FAILED) {
+		fprintf(stderr, "pfbench: mmap of %zu bytes: %s\n", len, strerror(errno));
+		return -1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.nthreads = nthreads;
+	for (int i = 0; i < nthreads; i++) {
+		r.f[i].slice = map + (size_t)i * SLICE_PAGES * PAGE_SIZE;
+		r.f[i].cpu = ncpus > 1 ? cpus[i % ncpus] : -1;
+		args[i] = (struct faulter_arg){ &r, &r.f[i] };
+		if (pthread_create(&r.f[i].thread, NULL, faulter_thread, &args[i]))
+			break;
+		nstarted++;
+	}
+	if (with_churn && nstarted == nthreads && pthread_create(&churn, NULL, churn_thread, &r))
+		want = -1;
+	if (nstarted == nthreads && want > 0) {
+		while (__atomic_load_n(&r.arrived, __ATOMIC_SEQ_CST) < want)
+			sched_yield();
+		t0 = now_ns();
+		__atomic_store_n(&r.go, 1, __ATOMIC_RELEASE);
+		while (clock_nanosleep(CLOCK_MONOTONIC, 0, &dur, &dur) == EINTR)
+			;
+		__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+		if (with_churn) {
+			pthread_join(churn, NULL);
+			*churn_rate = r.churns * NSEC_PER_SEC / (now_ns() - t0);
+		}
+	} else {
+		fprintf(stderr, "pfbench: cannot create threads\n");
+		__atomic_store_n(&r.go, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+	}
+	for (int i = 0; i < nstarted; i++)
+		pthread_join(r.f[i].thread, NULL);
+	munmap(map, len);
+	if (nstarted != nthreads || want < 0)
+		return -1;
+	for (int i = 0; i < nthreads; i++)
+		sum += r.f[i].ns ? r.f[i].faults * NSEC_PER_SEC / r.f[i].ns : 0;
+	*total = sum;
+	return sum / nthreads;
+}
+
+/* "2.1M", "350.0K", "12", as kernel/bench.c prints rates */
+static const char *rate_str(char *buf, size_t size, unsigned long long rate)
+{
+	if (rate >= 1000000)
+		snprintf(buf, size, "%llu.%lluM", rate / 1000000, (rate % 1000000) / 100000);
+	else if (rate >= 1000)
+		snprintf(buf, size, "%llu.%lluK", rate / 1000, (rate % 1000) / 100);
+	else
+		snprintf(buf, size, "%llu", rate);
+	return buf;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: pfbench [--ms N] [THREADS...]   (THREADS: 1..%d)\n", MAX_THREADS);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	int counts[MAX_COUNTS], ncounts = 0;
+	unsigned ms = DEFAULT_MS;
+	cpu_set_t set;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	CPU_ZERO(&set);
+	sched_getaffinity(0, sizeof(set), &set);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[ncpus++] = c;
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		long v;
+
+		if (!strcmp(argv[i], "--ms") && i + 1 < argc) {
+			v = strtol(argv[++i], &end, 10);
+			if (*end || v < 1 || v > 60000)
+				return usage();
+			ms = v;
+			continue;
+		}
+		v = strtol(argv[i], &end, 10);
+		if (*end || v < 1 || v > MAX_THREADS || ncounts == MAX_COUNTS)
+			return usage();
+		counts[ncounts++] = v;
+	}
+	if (!ncounts) {		/* 1, 2, 4, ... below the CPU count, then the CPU count */
+		for (int c = 1; c < ncpus && ncounts < MAX_COUNTS - 1; c *= 2)
+			counts[ncounts++] = c;
+		counts[ncounts++] = ncpus;
+	}
+	printf("# pfbench: %d CPUs, %u ms per measurement, %lu pages per thread per round\n",
+	       ncpus, ms, SLICE_PAGES);
+	for (int i = 0; i < ncounts; i++) {
+		unsigned long long alone_total = 0, with_total = 0, churn = 0;
+		long long alone, with;
+		unsigned long long ratio10;
+		char a[32], b[32], c[32], d[32];
+
+		alone = measure(counts[i], 0, ms, &alone_total, &churn);
+		with = measure(counts[i], 1, ms, &with_total, &churn);
+		if (alone < 0 || with < 0)
+			return 1;
+		ratio10 = alone ? (with * 10 + alone / 2) / alone : 0;
+		printf("bench %-24s  cpus=%-2d  %s: %s ops/s/cpu  %s: %s ops/s/cpu  ratio %llu.%llux\n",
+		       "pagefault", counts[i], "+mmap", rate_str(a, sizeof(a), with),
+		       "alone", rate_str(b, sizeof(b), alone), ratio10 / 10, ratio10 % 10);
+		printf("# pfbench: %d threads: %s faults/s in all alone, %s with the mmap thread "
+		       "(%s mmap/touch/munmap rounds/s)\n", counts[i],
+		       rate_str(c, sizeof(c), alone_total), rate_str(d, sizeof(d), with_total),
+		       rate_str(a, sizeof(a), churn));
+	}
+	return 0;
+}
