@@ -377,7 +377,7 @@ class InitCheckTest(unittest.TestCase):
         self.assertIn("none", c.failures[0][2])
 
     def test_user_matrix_loads(self):
-        entries = {e.name: e for e in run.load_matrix(os.path.join(HERE, "matrix-user"))}
+        entries = {e.name: e for e in run.load_matrix(os.path.join(HERE, "matrix"))}
         self.assertEqual(entries["init-signal"].check.init, ("testhelper", "segv"))
         self.assertEqual(entries["init-signal"].check.exit_status, 139)
         self.assertEqual(entries["init-args"].check.init, ("hello", "a b c"))

@@ -196,6 +196,8 @@ static int segv_handler_resumes(void)
 	return 0;
 }
 
+#define SLEEP_SIGNAL_ROUNDS	500	/* SIGUSR1s, 10 ms apart, before the child must be asleep */
+
 static void noop_handler(int sig) { (void)sig; }
 
 static int child_sleeps_until_signal(void *arg)
@@ -211,6 +213,7 @@ static int sleep_interrupted(void)
 {
 	sigset_t set, old;
 	int sig = 0, status = 0;
+	int reaped = 0;
 	pid_t pid;
 
 	sigemptyset(&set);
@@ -222,8 +225,23 @@ static int sleep_interrupted(void)
 		_exit(child_sleeps_until_signal(NULL));
 	CHECK_EQ(sigwait(&set, &sig), 0);
 	CHECK_EQ(sig, SIGUSR2);
-	CHECK_EQ(SYS(SYS_kill, pid, SIGUSR1), 0);
-	CHECK_EQ(SYS(SYS_wait4, pid, &status, 0, 0), pid);
+	/*
+	 * The child may not be inside nanosleep yet: a SIGUSR1 that lands
+	 * before it only runs the handler. Signal again until it has left.
+	 */
+	for (int round = 0; !reaped && round < SLEEP_SIGNAL_ROUNDS; round++) {
+		struct timespec gap = { 0, 10 * 1000 * 1000 };
+		long r;
+
+		CHECK_EQ(SYS(SYS_kill, pid, SIGUSR1), 0);
+		r = SYS(SYS_wait4, pid, &status, WNOHANG, 0);
+		CHECK(r == 0 || r == pid);
+		reaped = r == pid;
+		if (!reaped)
+			SYS(SYS_nanosleep, &gap, NULL);
+	}
+	if (!reaped)
+		CHECK_EQ(SYS(SYS_wait4, pid, &status, 0, 0), pid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	CHECK_EXITED(status, 7);
 	return 0;
@@ -380,6 +398,31 @@ static int sa_restart_restarts(void)
 	return 0;
 }
 
+/* A zombie still exists for kill(2) until it is reaped (Linux: 0, then ESRCH). */
+static int kill_finds_zombie_until_reaped(void)
+{
+	sigset_t set, old;
+	int sig = 0, status = 0;
+	pid_t pid;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(5);
+	CHECK_EQ(sigwait(&set, &sig), 0);	/* SIGCHLD: the child is a zombie now */
+	CHECK_EQ(sig, SIGCHLD);
+	CHECK_EQ(SYS(SYS_kill, pid, 0), 0);
+	CHECK_EQ(SYS(SYS_kill, pid, SIGUSR1), 0);	/* delivered to nobody, still not an error */
+	CHECK_EQ(SYS(SYS_wait4, pid, &status, 0, 0), pid);
+	CHECK_EXITED(status, 5);
+	CHECK_EQ(SYS(SYS_kill, pid, 0), -ESRCH);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(handler_runs),
 	KTAP_CASE(blocked_then_delivered),
@@ -393,6 +436,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(exceptions_become_signals),
 	KTAP_CASE(sigsuspend_waits_and_restores),
 	KTAP_CASE(sa_restart_restarts),
+	KTAP_CASE(kill_finds_zombie_until_reaped),
 };
 
 int main(int argc, char **argv)

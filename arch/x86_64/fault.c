@@ -37,6 +37,7 @@
 
 bool fixup_exception(struct pt_regs *regs);
 DECLARE_PER_CPU(int, irq_depth);
+DECLARE_PER_CPU(int, spin_depth);
 
 static unsigned int fault_flags(unsigned long error_code)
 {
@@ -73,12 +74,17 @@ bool do_page_fault(struct pt_regs *regs, unsigned long addr)
 		return false;			/* kernel address: an oops unless fixed up below */
 	if (smap_enabled && !(regs->rflags & X86_EFLAGS_AC))
 		return fixup_exception(regs);	/* SMAP: a user access outside stac/clac is a bug */
-	/* the faulting code may sleep only if it could have: interrupts on, not in an interrupt */
-	if (!current->user.pagefault_disabled && (regs->rflags & X86_EFLAGS_IF) && !this_cpu_read(irq_depth)) {
+	/* the faulting code may sleep only if it could have: interrupts on, not in an
+	 * interrupt, no spinlock held (handle_user_fault sleeps on mmap_lock) */
+	if (!current->user.pagefault_disabled && (regs->rflags & X86_EFLAGS_IF) &&
+	    !this_cpu_read(irq_depth) && !this_cpu_read(spin_depth)) {
+		int sig;
+
 		local_irq_enable();
-		if (handle_user_fault(mm, addr, fault_flags(regs->error_code), &code) == 0)
-			return true;		/* e.g. copy_to_user into a fresh page */
+		sig = handle_user_fault(mm, addr, fault_flags(regs->error_code), &code);
 		local_irq_disable();
+		if (sig == 0)
+			return true;		/* e.g. copy_to_user into a fresh page */
 	}
 	return fixup_exception(regs);		/* -EFAULT, or false: a bug, oops */
 }

@@ -228,36 +228,3 @@ int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int fla
 		mm_count_event(mm, MM_BAD_FAULTS, 1);
 	return ret;
 }
-
-/*
- * Called by the #PF handler (arch/x86_64/traps.c) first: a fault on a user
- * address while the task has an mm. Sleeping on mmap_lock needs a context
- * that may sleep, so a fault with interrupts off, in an interrupt handler
- * or under a spinlock is not handled here (the exception table or an oops
- * takes it). Returns true when the access can
- * be retried.
- */
-DECLARE_PER_CPU(int, irq_depth);
-DECLARE_PER_CPU(int, spin_depth);
-
-bool handle_page_fault(struct pt_regs *regs, unsigned long addr)
-{
-	struct mm_struct *mm = current->mm;
-	unsigned int flags = 0;
-	int si_code, ret;
-
-	if (!mm || addr >= TASK_SIZE || (regs->error_code & PF_RSVD))
-		return false;
-	if (!(regs->rflags & X86_EFLAGS_IF) || this_cpu_read(irq_depth) || this_cpu_read(spin_depth))
-		return false;	/* atomic context: cannot sleep on mmap_lock */
-	if (regs->error_code & PF_WRITE)
-		flags |= FAULT_FLAG_WRITE;
-	if (regs->error_code & PF_INSTR)
-		flags |= FAULT_FLAG_INSTRUCTION;
-	if (regs->error_code & PF_USER)
-		flags |= FAULT_FLAG_USER;
-	local_irq_enable();
-	ret = handle_user_fault(mm, addr, flags, &si_code);
-	local_irq_disable();
-	return ret == 0;
-}

@@ -58,6 +58,26 @@ struct task *find_task_by_pid(int pid)
 	return found;
 }
 
+/*
+ * A process that has exited but not been reaped (a zombie, or one whose
+ * threads are still exiting) still exists for kill(2): Linux answers 0,
+ * not ESRCH, until its parent's wait4 takes it.
+ */
+bool process_unreaped(int tgid)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *p;
+	bool found = false;
+
+	list_for_each_entry(p, &task_list, tasks)
+		if (p->pid == tgid && task_alive(p) && p->user.group_leader == p) {
+			found = true;
+			break;
+		}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return found;
+}
+
 struct task *find_process(int tgid)
 {
 	struct task *p = find_task_by_pid(tgid);

@@ -87,6 +87,7 @@ const char *signal_name(int sig);
 /* ---- processes (process.c, exit.c, fork.c, exec.c) ---- */
 struct task *find_task_by_pid(int pid);		/* with a reference; NULL if none */
 struct task *find_process(int tgid);		/* the live group leader, with a reference */
+bool process_unreaped(int tgid);			/* exited, not yet reaped: kill(2) still finds it */
 void do_exit_user(int code) __noreturn;		/* exit(2): this thread */
 void do_group_exit(int status) __noreturn;	/* exit_group(2), fatal signals; status as wait4 */
 void release_task(struct task *p);		/* a reaped or self-reaping task goes away */

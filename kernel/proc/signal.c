@@ -167,8 +167,10 @@ static int send_signal_locked(struct task *t, int sig, bool shared, int code)
 
 	if (sg->group_exit)
 		return 0;			/* dying anyway */
-	if (sig_handler_ignores(sh, sig) && sig != SIGKILL)
-		return 0;			/* Linux drops an ignored signal at once */
+	if (sig_handler_ignores(sh, sig) && sig != SIGKILL &&
+	    !((t->user.blocked | t->user.real_blocked) & sigmask(sig)))
+		return 0;			/* Linux drops an ignored signal at once, unless blocked:
+					 * a blocked one may yet be taken by sigwait or a new handler */
 	if (sig_is_fatal(sh, sig) &&
 	    (sig == SIGKILL || !((t->user.blocked | t->user.real_blocked) & sigmask(sig)))) {
 		zap_thread_group_locked(sg, wait_status_signaled(sig));
@@ -757,7 +759,7 @@ long sys_kill(int pid, int sig)
 
 		t = find_task_by_pid(pid);	/* a thread id: as Linux, its whole process gets it */
 		if (!t)
-			return -ESRCH;
+			return process_unreaped(pid) ? 0 : -ESRCH;
 		flags = spin_lock_irqsave(&tasklist_lock);
 		if (is_user_task(t)) {
 			leader = t->user.group_leader;
