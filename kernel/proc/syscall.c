@@ -88,7 +88,7 @@ static void log_enosys(unsigned long nr)
 
 	if (__atomic_fetch_or(&enosys_logged[bit / 64], mask, __ATOMIC_RELAXED) & mask)
 		return;
-	printk(KERN_INFO "syscall %lu not implemented (ENOSYS), first called by pid %d (%s)%s\n",
+	printk(KERN_INFO "syscall %lu unknown to Numbat (ENOSYS), first called by pid %d (%s)%s\n",
 	       nr, current->pid, current->comm, nr < NR_syscalls ? "" : "; further unknown numbers beyond the table are not logged");
 }
 
