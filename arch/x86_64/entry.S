@@ -13,6 +13,7 @@
  * aligned at the call, as the ABI wants.
  */
 #include "arch/x86_64/asm.h"
+#include "arch/x86_64/entry_regs.h"
 
 	.text
 	.globl interrupt_common
@@ -22,41 +23,13 @@ interrupt_common:
 	testb $3, 24(%rsp)		/* CS of the interrupted context */
 	jz 1f
 	swapgs
-1:	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	PUSH_REGS
 	cld
 	movq %rsp, %rdi
 	call interrupt_dispatch
 	.globl interrupt_return
 interrupt_return:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbp
-	popq %rbx
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rax
-	popq %rcx
-	popq %rdx
-	popq %rsi
-	popq %rdi
+	POP_REGS
 	testb $3, 24(%rsp)
 	jz 2f
 	swapgs
@@ -74,21 +47,7 @@ interrupt_return:
  * exit_to_user_mode: it runs on its own IST stack and must not schedule.
  */
 nmi_entry:
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_REGS
 	cld
 	xorl %ebx, %ebx
 	movl $0xc0000101, %ecx		/* MSR_GS_BASE */
@@ -102,21 +61,7 @@ nmi_entry:
 	testl %ebx, %ebx
 	jz 2f
 	swapgs
-2:	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbp
-	popq %rbx
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rax
-	popq %rcx
-	popq %rdx
-	popq %rsi
-	popq %rdi
+2:	POP_REGS
 	addq $16, %rsp
 	iretq
 

@@ -23,6 +23,7 @@
  * restores every field of the frame.
  */
 #include "arch/x86_64/asm.h"
+#include "arch/x86_64/entry_regs.h"
 
 	.text
 	.globl syscall_entry
@@ -38,41 +39,13 @@ syscall_entry:
 	pushq %rcx			/* rip */
 	pushq %rax			/* error_code slot: orig_rax, the syscall number */
 	pushq $SYSCALL_VECTOR_MARK	/* vector */
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_REGS
 	xorl %ebp, %ebp			/* backtraces end here */
 	movq %rsp, %rdi
 	call do_syscall_64		/* returns with interrupts off */
 	testb %al, %al
 	jz return_via_iret
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbp
-	popq %rbx
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rax
-	popq %rcx
-	popq %rdx
-	popq %rsi
-	popq %rdi
+	POP_REGS
 	movq 16(%rsp), %rcx		/* rip */
 	movq 32(%rsp), %r11		/* rflags */
 	movq 40(%rsp), %rsp		/* the user stack: nothing may touch the kernel stack now */
