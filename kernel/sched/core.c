@@ -129,6 +129,26 @@ static void context_switch_mm(struct rq *rq, struct task *prev, struct task *nex
 	switch_user_state(prev, next);
 }
 
+#if CONFIG_DEBUG
+/*
+ * A test hook (debug builds): called on the CPU that just switched away
+ * from prev, after prev->on_cpu is cleared, i.e. in the window where prev
+ * may be woken and run, and even exit, on another CPU. The self-test
+ * sched.woken_and_dead_during_switch uses it to play exactly that.
+ */
+void (*sched_switch_window_hook)(struct task *prev);
+
+static void switch_window_hook(struct task *prev)
+{
+	void (*hook)(struct task *) = READ_ONCE(sched_switch_window_hook);
+
+	if (hook)
+		hook(prev);
+}
+#else
+static inline void switch_window_hook(struct task *prev) { }
+#endif
+
 /* Runs on the new task's stack, right after switch_to, with rq->lock held. */
 static void finish_task_switch(struct task *prev)
 {
@@ -136,11 +156,23 @@ static void finish_task_switch(struct task *prev)
 	struct task *migrating = rq->migrating;
 
 	struct mm_struct *mm = rq->prev_mm;
+	/*
+	 * prev->state must be read before on_cpu is cleared. From the store
+	 * below on, a wakeup may run prev on another CPU, where it can exit,
+	 * set TASK_DEAD and switch away: that CPU then drops prev's own
+	 * reference, and a state read here after the store would see
+	 * TASK_DEAD too and drop it a second time, freeing a task its parent
+	 * may still hold as a zombie (the wait4 use-after-free of issue 15).
+	 * TASK_DEAD is final, and set only by prev itself while on this CPU
+	 * (do_exit), so the value read now is prev's state at the switch.
+	 */
+	long prev_state = READ_ONCE(prev->state);
 
 	rq->migrating = NULL;
 	rq->prev_mm = NULL;
-	smp_store_release(&prev->on_cpu, 0);	/* prev may now run elsewhere, or be freed */
+	smp_store_release(&prev->on_cpu, 0);	/* pairs with wake_up_state()'s smp_load_acquire */
 	spin_unlock_irq(&rq->lock);
+	switch_window_hook(prev);
 	if (mm)
 		mmdrop(mm);			/* the borrowed mm no CPU register points at now */
 	if (migrating) {
@@ -149,7 +181,7 @@ static void finish_task_switch(struct task *prev)
 		activate_task(migrating, select_task_rq(migrating));
 		spin_unlock_irqrestore(&migrating->pi_lock, flags);
 	}
-	if (prev->state == TASK_DEAD)
+	if (prev_state == TASK_DEAD)
 		put_task_struct(prev);		/* the task's own reference */
 }
 

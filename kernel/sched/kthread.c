@@ -173,13 +173,23 @@ int kthread_stop(struct task *p)
 void do_exit(int code)
 {
 	struct task *p = current;
+	unsigned long flags;
 
 	BUG_ON(is_idle_task(p));
 	p->flags |= PF_EXITING;
 	p->exit_code = code;
 	complete_all(&p->exited);
-	/* dead: the next task's finish_task_switch drops our own reference */
-	set_current_state(TASK_DEAD);
+	/*
+	 * Dead: the next task's finish_task_switch drops our own reference.
+	 * TASK_DEAD is written under pi_lock, where wake_up_state() reads the
+	 * state: a waker that read an earlier sleeping state of ours (we may
+	 * have left that sleep by ourselves since) must finish before the
+	 * write, or it would put TASK_RUNNING over TASK_DEAD and queue a dead
+	 * task. Wakeups never match TASK_DEAD, so nothing changes it after.
+	 */
+	flags = spin_lock_irqsave(&p->pi_lock);
+	WRITE_ONCE(p->state, TASK_DEAD);
+	spin_unlock_irqrestore(&p->pi_lock, flags);
 	schedule();
 	BUG();
 }
@@ -194,6 +204,8 @@ void put_task_struct(struct task *p)
 	if (!atomic_dec_and_test(&p->usage))
 		return;
 	BUG_ON(p->state != TASK_DEAD || p->on_cpu || is_idle_task(p));
+	/* a process is freed only once reaped: never while its parent can still find it */
+	BUG_ON(CONFIG_DEBUG && !(p->flags & PF_KTHREAD) && !list_empty(&p->user.sibling));
 	task_list_del(p);
 	kstack_free(p->stack_top);
 	free_task_struct(p);

@@ -38,6 +38,11 @@ void resched_curr_cpu(int cpu);
 /* A full barrier after the store: the condition test that follows must not be read before it. */
 #define set_current_state(s)	do { __set_current_state(s); smp_mb(); } while (0)
 
+#if CONFIG_DEBUG
+/* Test hook: called by finish_task_switch once prev may run elsewhere (core.c). */
+extern void (*sched_switch_window_hook)(struct task *prev);
+#endif
+
 long schedule_timeout(long ns);		/* sleeps up to ns (state set by caller); returns ns left */
 long schedule_timeout_uninterruptible(long ns);
 void msleep(unsigned int ms);

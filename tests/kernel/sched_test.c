@@ -451,3 +451,104 @@ SELFTEST(sched, idle_cpus_pull_waiting_tasks)
 		kthread_stop(t[i]);
 	KUNIT_EXPECT_EQ(test, spread, num_online_cpus());
 }
+
+#if CONFIG_DEBUG
+/*
+ * The interleaving behind issue 15's wait4 use-after-free, played step by
+ * step through finish_task_switch()'s test hook:
+ *
+ *   CPU a                                   CPU b (this test)
+ *   victim sleeps: switch away from it,
+ *   on_cpu = 0, then the hook holds a
+ *   in the window ...                       victim's affinity := {b}; wake it:
+ *                                           it runs on b, exits, and b's
+ *                                           switch away drops its own reference
+ *   ... a finishes its switch
+ *
+ * A finish_task_switch() that read prev->state only now would see
+ * TASK_DEAD and drop the victim's own reference a second time (for a user
+ * task: freeing a zombie its parent still holds). The test keeps a
+ * reference of its own, so the bug shows as a count one too low, never as
+ * a free.
+ */
+enum { WINDOW_ARMED, WINDOW_HELD, WINDOW_RELEASED };
+static struct task *window_victim;
+static atomic_t window_step;
+
+static int sleep_once_then_exit(void *unused)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	schedule();			/* woken by the test, on another CPU */
+	return 0;
+}
+
+static int exit_at_once(void *unused)
+{
+	return 0;
+}
+
+static void hold_window(struct task *prev)
+{
+	ktime_t deadline = ktime_get_ns() + JOIN_TIMEOUT;
+
+	if (prev != READ_ONCE(window_victim) || atomic_cmpxchg(&window_step, WINDOW_ARMED, WINDOW_HELD) != WINDOW_ARMED)
+		return;
+	while (atomic_read(&window_step) == WINDOW_HELD && ktime_get_ns() < deadline)
+		cpu_relax();
+}
+
+SELFTEST(sched, woken_and_dead_during_switch)
+{
+	int b = smp_processor_id(), a = -1, cpu;
+	struct cpumask only_b;
+	struct task *victim, *flush;
+	ktime_t deadline;
+	int usage;
+
+	for_each_online_cpu(cpu)
+		if (cpu != b && a < 0)
+			a = cpu;
+	if (a < 0)
+		kunit_skip(test, "needs two CPUs");
+	KUNIT_ASSERT_EQ(test, sched_setaffinity_cpu(current, b), 0);
+	victim = kthread_create(sleep_once_then_exit, NULL, "window/%d", a);
+	KUNIT_ASSERT_NOT_NULL(test, victim);
+	kthread_bind(victim, a);
+	get_task_struct(victim);		/* ours: a double put cannot free it */
+	atomic_set(&window_step, WINDOW_ARMED);
+	WRITE_ONCE(window_victim, victim);
+	WRITE_ONCE(sched_switch_window_hook, hold_window);
+	wake_up_process(victim);
+
+	deadline = ktime_get_ns() + JOIN_TIMEOUT;
+	while (atomic_read(&window_step) != WINDOW_HELD && ktime_get_ns() < deadline)
+		msleep(1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&window_step), WINDOW_HELD);
+	cpumask_clear(&only_b);
+	cpumask_set_cpu(b, &only_b);
+	KUNIT_EXPECT_EQ(test, set_cpus_allowed(victim, &only_b), 0);
+	wake_up_process(victim);		/* onto b: its old CPU is no longer allowed */
+	wait_for_completion(&victim->exited);
+	deadline = ktime_get_ns() + JOIN_TIMEOUT;
+	while (atomic_read(&victim->usage) > 2 && ktime_get_ns() < deadline)
+		msleep(1);			/* b's switch away from it drops its own reference */
+	atomic_set(&window_step, WINDOW_RELEASED);
+	WRITE_ONCE(sched_switch_window_hook, NULL);
+
+	/* a finishes its switch before it runs anything else: run something there */
+	flush = kthread_create(exit_at_once, NULL, "window-flush");
+	KUNIT_ASSERT_NOT_NULL(test, flush);
+	kthread_bind(flush, a);
+	wake_up_process(flush);
+	kthread_stop(flush);
+
+	usage = atomic_read(&victim->usage);
+	KUNIT_EXPECT_EQ(test, usage, 2);	/* the creator's and ours: its own went exactly once */
+	WRITE_ONCE(window_victim, NULL);
+	set_cpus_allowed(current, &cpu_online_mask);
+	if (usage != 2)
+		return;				/* leaked rather than freed twice */
+	put_task_struct(victim);
+	kthread_stop(victim);
+}
+#endif
