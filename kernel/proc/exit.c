@@ -189,8 +189,37 @@ static void exit_mm(struct task *p)
 	mmput(mm);
 }
 
-/* tasklist_lock held: hands leader's children to init, or lets them go. */
-static void forget_children(struct task *leader, struct task **to_release, int *nrel, int max)
+static bool notify_parent(struct task *leader);
+
+/*
+ * tasklist_lock held: p is unhooked now and released once the lock is
+ * dropped. Until then it waits on the caller's list through its sibling
+ * node, free once it left its parent's children (a thread never used it).
+ */
+static void queue_release(struct task *p, struct list_head *to_release)
+{
+	__unhash_task(p);
+	list_add_tail(&p->user.sibling, to_release);
+}
+
+static void release_queued(struct list_head *to_release)
+{
+	struct task *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, to_release, user.sibling) {
+		list_del_init(&p->user.sibling);
+		release_task(p);
+	}
+}
+
+/*
+ * tasklist_lock held: hands leader's children to init, or lets them go.
+ * As in Linux, a child handed to init will send it SIGCHLD whatever
+ * exit signal it was created with (a reaper must be able to see it with a
+ * plain wait4), and a zombie handed over is announced to init at once,
+ * which releases it straight away when init ignores SIGCHLD.
+ */
+static void forget_children(struct task *leader, struct list_head *to_release)
 {
 	struct task *c, *tmp;
 	struct task *reaper = child_reaper;
@@ -202,11 +231,11 @@ static void forget_children(struct task *leader, struct task **to_release, int *
 		c->user.parent = reaper;
 		if (reaper) {
 			list_add_tail(&c->user.sibling, &reaper->user.children);
-			if (c->user.exit_state == EXIT_ZOMBIE)
-				wake_up_all(&reaper->user.signal->wait_chldexit);
-		} else if (c->user.exit_state == EXIT_ZOMBIE && *nrel < max) {
-			c->user.exit_state = EXIT_DEAD;
-			to_release[(*nrel)++] = c;
+			c->user.exit_signal = SIGCHLD;
+			if (c->user.exit_state == EXIT_ZOMBIE && notify_parent(c))
+				queue_release(c, to_release);
+		} else if (c->user.exit_state == EXIT_ZOMBIE) {
+			queue_release(c, to_release);
 		} else {
 			c->user.exit_signal = -1;	/* nobody will wait: reap itself when it ends */
 		}
@@ -246,14 +275,11 @@ static bool notify_parent(struct task *leader)
 	return autoreap;
 }
 
-#define MAX_RELEASE_AT_EXIT	64	/* zombie children of an orphaning process released at once */
-
 static void exit_notify(struct task *p, int status)
 {
 	struct signal_struct *sig = p->user.signal;
 	struct task *leader = p->user.group_leader;
-	struct task *release[MAX_RELEASE_AT_EXIT + 2];
-	int nrel = 0;
+	LIST_HEAD(to_release);
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
 
 	if (p == leader)
@@ -265,22 +291,17 @@ static void exit_notify(struct task *p, int status)
 			leader->user.wait_status = sig->group_exit_code;
 		else if (sig->leader_killed_by_exec)
 			leader->user.wait_status = status;
-		forget_children(leader, release, &nrel, MAX_RELEASE_AT_EXIT);
+		forget_children(leader, &to_release);
 		if (child_reaper == leader)
 			child_reaper = NULL;	/* init is gone: orphans are reaped at once from now */
 		leader->user.exit_state = EXIT_ZOMBIE;
-		if (notify_parent(leader)) {
-			__unhash_task(leader);
-			release[nrel++] = leader;
-		}
+		if (notify_parent(leader))
+			queue_release(leader, &to_release);
 	}
-	if (p != leader) {			/* a thread: nobody waits for it */
-		__unhash_task(p);
-		release[nrel++] = p;
-	}
+	if (p != leader)			/* a thread: nobody waits for it */
+		queue_release(p, &to_release);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	for (int i = 0; i < nrel; i++)
-		release_task(release[i]);
+	release_queued(&to_release);
 }
 
 void do_exit_user(int status)
