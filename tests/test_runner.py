@@ -266,6 +266,18 @@ class JudgeTest(unittest.TestCase):
         self.assertEqual(out.total().failed, 1)
 
 
+    def test_lock_order_warning_fails_the_boot(self):
+        warned = PASS_LOG.replace("KTAP version 1", "[    0.5] cpu1: WARNING: lock order violation on cpu1\n"
+                                  "[    0.5] cpu1: taking rq.lock (rank 330) while holding x (rank 360)\n"
+                                  "KTAP version 1", 1)
+        out = self.judge(nb.EXIT_ALL_PASSED, warned)
+        self.assertIsNone(out.crash)
+        self.assertEqual(out.total().summary(), "4 passed, 1 failed, 1 skipped")
+        path, diag, why = out.total().failures[-1]
+        self.assertEqual(path, "lockdep/no_lock_order_warnings")
+        self.assertIn("taking rq.lock", "\n".join(diag))
+
+
 class BootHelpersTest(unittest.TestCase):
     def test_cpulist(self):
         self.assertEqual(nb.parse_cpulist("0,2-3"), [0, 2, 3])

@@ -11,6 +11,16 @@
  *
  * Rank 0 means "not checked": for locks that are only ever taken alone
  * (the console lock, which printk may take under any other lock, is one).
+ *
+ * Interrupts: an interrupt handler runs on top of whatever the CPU holds,
+ * so the locks it takes count as taken after those. The tick and the IPIs
+ * take wait-queue, pi_lock, runqueue, timer and call-queue locks, all
+ * ranked from LOCK_RANK_IRQ_FIRST up. Hence the rule the checker enforces
+ * on every acquisition: a spinlock ranked at or above LOCK_RANK_IRQ_FIRST
+ * is taken with interrupts off (spin_lock_irqsave and friends), so that no
+ * handler can take a lower rank on top of it; locks below it (the
+ * process-context locks: tasklist, siglock, page tables, mmlist, shared
+ * objects, futex buckets) may be held with interrupts on.
  */
 #ifndef KERNEL_SYNC_LOCK_ORDER_H
 #define KERNEL_SYNC_LOCK_ORDER_H
@@ -28,15 +38,19 @@ enum lock_rank {
 	LOCK_RANK_TASKLIST	= 300,	/* tasklist_lock: the list of all tasks, the process tree */
 	LOCK_RANK_SIGLOCK	= 301,	/* sighand->siglock: signal actions, pending and blocked sets */
 	LOCK_RANK_PAGE_TABLE	= 302,	/* mm->page_table_lock: user page tables (TLB IPIs may be sent under it) */
+	LOCK_RANK_MMLIST	= 303,	/* mmlist_lock: the list of all user mms */
+	LOCK_RANK_ANON_SHARED	= 304,	/* anon_shared->lock: pages of a MAP_SHARED anonymous object */
 	LOCK_RANK_RCU_STATE	= 305,	/* rcu_state.lock: grace-period start/end, CPUs owing a QS */
 	LOCK_RANK_FUTEX		= 307,	/* a futex hash bucket (kernel/proc/futex.c) */
+	LOCK_RANK_TEST_SPIN	= 309,	/* spinlocks of self-tests, taken in process context only */
+
+	/* from here up: locks interrupt handlers take; always taken with interrupts off */
+	LOCK_RANK_IRQ_FIRST	= 310,
 	LOCK_RANK_WAITQUEUE	= 310,	/* wait queues, completions, mutex/rwsem wait lists */
 	LOCK_RANK_PI_LOCK	= 320,	/* task->pi_lock: wakeups and migration of a task */
 	LOCK_RANK_RQ		= 330,	/* rq->lock: a CPU's runqueue */
 	LOCK_RANK_TIMER_BASE	= 340,	/* a CPU's timer list */
 	LOCK_RANK_CALL_QUEUE	= 350,	/* a CPU's smp_call_function queue */
-	LOCK_RANK_MMLIST	= 360,	/* mmlist_lock: the list of all user mms */
-	LOCK_RANK_ANON_SHARED	= 365,	/* anon_shared->lock: pages of a MAP_SHARED anonymous object */
 	/* the memory allocators, outermost first */
 	LOCK_RANK_SLAB_CACHES	= 400,	/* slab_caches_lock: the list of caches */
 	LOCK_RANK_SLAB_GLOBAL	= 405,	/* slab_global_lock: the naive mode of `make bench` */
@@ -47,6 +61,7 @@ enum lock_rank {
 	LOCK_RANK_PAGE_GLOBAL	= 435,	/* page_alloc_global_lock: the naive mode of `make bench` */
 	LOCK_RANK_ZONE		= 440,	/* zone->lock: a node's buddy lists */
 	LOCK_RANK_PERCPU_REF	= 450,	/* percpu_ref_switch_lock: mode switches of every percpu_ref */
+	LOCK_RANK_TEST_IRQ	= 499,	/* the checker's own test of the interrupt rule */
 	LOCK_RANK_LEAF		= 500,	/* locks that take nothing inside them */
 };
 

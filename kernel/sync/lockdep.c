@@ -17,6 +17,7 @@
 #include "kernel/sched/task.h"
 #include "kernel/printk.h"
 #include "kernel/panic.h"
+#include "kernel/selftest.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/desc.h"
 
@@ -80,6 +81,28 @@ static void report(const struct held_lock *held, const char *name, int rank)
 	dump_stack();
 }
 
+/*
+ * A spinlock an interrupt handler could be ordered after, held with
+ * interrupts on: the tick arriving now would take its own locks, of lower
+ * rank, on top of it (lock_order.h, "Interrupts"). Reported at the
+ * acquisition itself, not only on the rare tick that lands inside.
+ */
+static void report_irqs_on(const char *name, int rank)
+{
+	unsigned long flags = spin_lock_irqsave(&report_lock);
+	bool first = !already_reported(-1, rank);
+
+	violations++;
+	spin_unlock_irqrestore(&report_lock, flags);
+	if (!first)
+		return;
+	printk(KERN_WARNING "WARNING: lock order violation on cpu%d\n", smp_processor_id());
+	printk(KERN_WARNING "taking %s (rank %d) with interrupts enabled; locks ranked %d and up "
+	       "must be taken with interrupts off: see kernel/sync/lock_order.h\n",
+	       name, rank, LOCK_RANK_IRQ_FIRST);
+	dump_stack();
+}
+
 static void check_against(const struct held_stack *s, const char *name, int rank)
 {
 	for (int i = 0; i < s->depth; i++)
@@ -105,6 +128,8 @@ void lockdep_acquire(const void *lock, const char *name, int rank, bool sleeping
 	if (!s || oops_in_progress)
 		return;
 	if (rank) {
+		if (!sleeping && rank >= LOCK_RANK_IRQ_FIRST && !irqs_disabled())
+			report_irqs_on(name, rank);
 		check_against(this_cpu_ptr(&held_spinlocks), name, rank);
 		if (t)
 			check_against(&t->lockdep, name, rank);
@@ -160,5 +185,26 @@ int lockdep_violations(void)
 {
 	return READ_ONCE(violations);
 }
+
+static int forgiven;		/* violations provoked on purpose by the checker's own tests */
+
+void lockdep_forgive(int n)
+{
+	unsigned long flags = spin_lock_irqsave(&report_lock);
+
+	forgiven += n;
+	spin_unlock_irqrestore(&report_lock, flags);
+}
+
+/*
+ * Compared around every self-test suite like a leak counter: a suite
+ * during which the kernel took locks against the order fails its
+ * leak_check, naming this counter.
+ */
+static long unforgiven_violations(void)
+{
+	return READ_ONCE(violations) - READ_ONCE(forgiven);
+}
+LEAK_COUNTER("lock-order violations", unforgiven_violations);
 
 #endif
