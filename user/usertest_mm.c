@@ -513,6 +513,20 @@ static int madvise_hints_and_errors(void)
 	return 0;
 }
 
+/*
+ * A shared mapping cannot be a stack (Linux: EINVAL). A stack grows by
+ * moving its start down; for a shared object that would map the object's
+ * pages at offsets below where the mapping began, and after part of it
+ * was unmapped, its old pages, data and all (issue 15).
+ */
+static int mmap_shared_growsdown_refused(void)
+{
+	CHECK_ERR(sys_mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_ANON_SHARED | MAP_GROWSDOWN, -1, 0),
+		  EINVAL);
+	CHECK_ERR(sys_mmap(NULL, 4 * PAGE_SIZE, PROT_READ, MAP_ANON_SHARED | MAP_GROWSDOWN, -1, 0), EINVAL);
+	return 0;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(brk_grow_shrink),
 	KTAP_CASE(stack_grows),
@@ -524,6 +538,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(mmap_populate_noreserve_stack),
 	KTAP_CASE(mmap_errors),
 	KTAP_CASE(mmap_private_and_shared),
+	KTAP_CASE(mmap_shared_growsdown_refused),
 	KTAP_CASE(prot_combinations),
 	KTAP_CASE(munmap_splits),
 	KTAP_CASE(munmap_errors),

@@ -29,6 +29,7 @@
  * install two pages for one address.
  */
 #include "kernel/mm/vma.h"
+#include "kernel/panic.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/sched/task.h"
 #include "kernel/errno.h"
@@ -141,6 +142,14 @@ int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long
 
 	addr = ALIGN_DOWN(addr, PAGE_SIZE);
 	if (!(vma->vm_flags & VM_GROWSDOWN) || addr < MMAP_MIN_ADDR || vma->vm_end - addr > STACK_MAX_SIZE)
+		return -ENOMEM;
+	/*
+	 * Growing moves vm_start and vm_pgoff down together: for a shared
+	 * object that would map pages at offsets the mapping never had (its
+	 * old pages, after a partial munmap). mmap refuses MAP_SHARED |
+	 * MAP_GROWSDOWN, so this cannot happen; make sure it stays so.
+	 */
+	if (WARN_ON_ONCE(vma->vm_shared))
 		return -ENOMEM;
 	if (addr >= vma->vm_start)
 		return 0;

@@ -130,6 +130,8 @@ long vm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		return -EINVAL;
 	switch (flags & MAP_TYPE) {		/* anonymous memory: no SHARED_VALIDATE */
 	case MAP_SHARED:
+		if (flags & MAP_GROWSDOWN)
+			return -EINVAL;		/* a shared object cannot grow down (fault.c: expand_stack) */
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
 		break;
 	case MAP_PRIVATE:
