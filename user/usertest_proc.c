@@ -72,6 +72,45 @@ static int exec_from_non_leader(void)
 	return 0;
 }
 
+/*
+ * Two threads execve at the same moment: one wins and replaces the
+ * program, the other dies with the rest of the old one. Neither may wait
+ * for the other to die (both would wait forever).
+ */
+static pthread_barrier_t exec_race;
+
+static void *exec_racer(void *arg)
+{
+	char *argv[] = { HELPER, "exit", (char *)arg, NULL };
+
+	pthread_barrier_wait(&exec_race);
+	execve(HELPER, argv, helper_env);
+	return NULL;
+}
+
+static int exec_from_two_threads(void *arg)
+{
+	pthread_t t1, t2;
+
+	(void)arg;
+	pthread_barrier_init(&exec_race, NULL, 2);
+	if (pthread_create(&t1, NULL, exec_racer, "44") || pthread_create(&t2, NULL, exec_racer, "45"))
+		return 1;
+	for (;;)
+		pause();
+}
+
+static int exec_from_two_threads_at_once(void)
+{
+	for (int round = 0; round < 20; round++) {
+		int status = ktap_child(exec_from_two_threads, NULL);
+
+		CHECK(WIFEXITED(status));
+		CHECK(WEXITSTATUS(status) == 44 || WEXITSTATUS(status) == 45);
+	}
+	return 0;
+}
+
 static int clone_without_exit_signal(void)
 {
 	int status = 0;
@@ -122,6 +161,7 @@ static int orphans_are_not_lost(void)
 static const struct ktap_case cases[] = {
 	KTAP_CASE(exec_from_threaded_process),
 	KTAP_CASE(exec_from_non_leader),
+	KTAP_CASE(exec_from_two_threads_at_once),
 	KTAP_CASE(clone_without_exit_signal),
 	KTAP_CASE(orphans_are_not_lost),
 };

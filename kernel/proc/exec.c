@@ -316,10 +316,17 @@ static int de_thread(void)
 	struct task *t;
 
 	spin_lock_irq(&sh->siglock);
-	if (sig->group_exit) {
+	/*
+	 * Being killed already: by exit_group, a fatal signal, or another
+	 * thread's exec that got here first (as in Linux, -EAGAIN; the
+	 * SIGKILL already pending ends us on the way out). Two execs waiting
+	 * for each other to die would wait forever.
+	 */
+	if (sig->group_exit || sig->exec_task) {
 		spin_unlock_irq(&sh->siglock);
-		return -EINTR;			/* being killed already */
+		return -EAGAIN;
 	}
+	sig->exec_task = current;
 	list_for_each_entry(t, &sig->threads, user.thread_node)
 		if (t != current) {
 			t->user.pending |= sigmask(SIGKILL);
@@ -331,6 +338,9 @@ static int de_thread(void)
 		sig->leader_killed_by_exec = true;
 	spin_unlock_irq(&sh->siglock);
 	wait_event(sig->wait_chldexit, READ_ONCE(sig->nr_threads) == 1);
+	spin_lock_irq(&sh->siglock);
+	sig->exec_task = NULL;
+	spin_unlock_irq(&sh->siglock);
 	return 0;
 }
 

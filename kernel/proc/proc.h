@@ -46,6 +46,7 @@ struct signal_struct {
 	int group_exit_code;		/* the wait status then */
 	bool kernel_waited;		/* started by spawn_user: wait_user() reaps it */
 	bool leader_killed_by_exec;	/* exec from a thread ended the leader: last status counts */
+	struct task *exec_task;		/* a thread in execve killing the others (siglock) */
 	struct wait_queue_head wait_chldexit;	/* the parent's wait4 sleeps here */
 };
 
