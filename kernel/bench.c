@@ -8,6 +8,7 @@
  * in kernel threads bound to them, like the self-tests' test_on_each_cpu.
  */
 #include "kernel/bench.h"
+#include "kernel/technique.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/numa.h"
 #include "kernel/cmdline.h"
@@ -156,6 +157,53 @@ void bench_report(const char *name, int ncpus, const char *label_a, u64 rate_a,
 	format_rate(b, sizeof(b), rate_b);
 	console_printf("bench %-24s  cpus=%-2d  %s: %s ops/s/cpu  %s: %s ops/s/cpu  ratio %lu.%lux\n",
 		       name, ncpus, label_a, a, label_b, b, ratio10 / 10, ratio10 % 10);
+}
+
+void bench_report_modes(const char *name, int ncpus, const struct technique *t, const u64 *rates)
+{
+	char line[256], r[16];
+	size_t len;
+
+	len = scnprintf(line, sizeof(line), "bench %-24s  cpus=%-2d ", name, ncpus);
+	for (int m = 0; m < t->nr_modes; m++) {
+		format_rate(r, sizeof(r), rates[m]);
+		len += scnprintf(line + len, sizeof(line) - len, " %s: %s", t->modes[m], r);
+		if (m > 0) {
+			u64 ratio10 = rates[0] ? (rates[m] * 10 + rates[0] / 2) / rates[0] : 0;
+			len += scnprintf(line + len, sizeof(line) - len, " (%lu.%lux)", ratio10 / 10, ratio10 % 10);
+		}
+	}
+	console_printf("%s  ops/s/cpu  [%s]\n", line, t->name);
+}
+
+void bench_technique(const char *name, const char *technique, bench_body_fn body, void *arg,
+		     void (*before)(void *arg))
+{
+	const struct technique *t = technique_find(technique);
+	int counts[8], n = bench_cpu_counts(counts, 8), saved;
+	u64 rates[TECHNIQUE_MAX_MODES];
+	char why[TECHNIQUE_WHY_MAX];
+
+	if (!t || t->nr_modes > TECHNIQUE_MAX_MODES) {
+		console_printf("bench %-24s  no technique %s: skipped\n", name, technique);
+		return;
+	}
+	saved = technique_mode_index(t, technique_mode_name(t));
+	for (int i = 0; i < n; i++) {
+		for (int m = 0; m < t->nr_modes; m++) {
+			rates[m] = 0;
+			if (technique_set(t, m, why, sizeof(why))) {
+				console_printf("# bench %s: mode %s not measured: %s\n", name, t->modes[m], why);
+				continue;
+			}
+			if (before)
+				before(arg);
+			rates[m] = bench_run_on_cpus(counts[i], body, arg);
+		}
+		bench_report_modes(name, counts[i], t, rates);
+	}
+	if (saved >= 0)
+		technique_set(t, saved, NULL, 0);
 }
 
 int bench_cpu_counts(int *counts, int max)

@@ -5,6 +5,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/monitor.h"
+#include "kernel/technique.h"
 
 #define OPTION_MAX 256		/* longest single option, name=value */
 
@@ -42,7 +43,8 @@ static bool next_word(const char **line, char *word, size_t size, bool *truncate
 	return true;
 }
 
-static int apply_option(char *word, const struct cmdline_param *params, size_t n)
+/* techniques: the boot command line also names techniques (kernel/technique.h) */
+static int apply_option(char *word, const struct cmdline_param *params, size_t n, bool techniques)
 {
 	char *eq = strchr(word, '=');
 	const struct cmdline_param *p;
@@ -51,6 +53,11 @@ static int apply_option(char *word, const struct cmdline_param *params, size_t n
 	if (eq)
 		*eq = 0;
 	p = find_param(word, params, n);
+	if (!p && techniques) {
+		err = technique_parse_option(word, eq ? eq + 1 : NULL);
+		if (err != -ENOENT)
+			return err;		/* a technique: set, or reported */
+	}
 	if (!p) {
 		pr_warn("cmdline: unknown option '%s' ignored\n", word);
 		return -ENOENT;
@@ -71,7 +78,7 @@ static int apply_option(char *word, const struct cmdline_param *params, size_t n
 	return 0;
 }
 
-int cmdline_parse(const char *line, const struct cmdline_param *params, size_t n)
+static int parse(const char *line, const struct cmdline_param *params, size_t n, bool techniques)
 {
 	char word[OPTION_MAX];
 	bool truncated;
@@ -83,15 +90,20 @@ int cmdline_parse(const char *line, const struct cmdline_param *params, size_t n
 			ignored++;
 			continue;
 		}
-		if (apply_option(word, params, n))
+		if (apply_option(word, params, n, techniques))
 			ignored++;
 	}
 	return ignored;
 }
 
+int cmdline_parse(const char *line, const struct cmdline_param *params, size_t n)
+{
+	return parse(line, params, n, false);
+}
+
 void cmdline_parse_boot(void)
 {
-	cmdline_parse(boot_cmdline, __start_cmdline_params, __stop_cmdline_params - __start_cmdline_params);
+	parse(boot_cmdline, __start_cmdline_params, __stop_cmdline_params - __start_cmdline_params, true);
 }
 
 const char *cmdline_get(const char *name, char *buf, size_t size)
@@ -125,6 +137,8 @@ static int cmd_cmdline(int argc, char **argv)
 	(void)argv;
 	console_printf("command line: %s\noptions:\n", boot_cmdline[0] ? boot_cmdline : "(empty)");
 	cmdline_print_options();
+	console_printf("techniques (`technique` shows the modes in force):\n");
+	technique_print_options();
 	return 0;
 }
 MONITOR_CMD(cmdline, "", "the boot command line and every option the kernel knows", cmd_cmdline);

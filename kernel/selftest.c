@@ -18,6 +18,7 @@
 #include "kernel/sync/rcupdate.h"
 #include "kernel/mm/numa.h"
 #include "kernel/cmdline.h"
+#include "kernel/technique.h"
 #include "kernel/panic.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
@@ -214,8 +215,10 @@ static int run_test(const struct selftest *t, int index)
 {
 	struct kunit test = { .desc = t };
 	ktime_t start = ktime_get_ns();
+	int modes[TECHNIQUE_SNAPSHOT_MAX], nmodes = technique_snapshot(modes, TECHNIQUE_SNAPSHOT_MAX);
 
 	run_protected(&test, call_test, &test);
+	technique_restore(modes, nmodes);	/* whatever modes the test chose, the next starts from the boot's */
 	console_printf("%s# %s: %lu ms\n", indent, t->name, (unsigned long)((ktime_get_ns() - start) / NSEC_PER_MSEC));
 	if (atomic_read(&test.failures)) {
 		console_printf("%snot ok %d %s\n", indent, index, t->name);

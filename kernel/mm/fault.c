@@ -30,6 +30,7 @@
  */
 #include "kernel/mm/vma.h"
 #include "kernel/panic.h"
+#include "kernel/technique.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/sched/task.h"
 #include "kernel/errno.h"
@@ -133,7 +134,15 @@ static bool access_error(struct vm_area_struct *vma, unsigned int flags)
 	return !(vma->vm_flags & VM_ACCESS_FLAGS);
 }
 
-bool fault_serialize_mode;
+/*
+ * The technique fault_mmap_lock=write|read. write, the naive twin: a
+ * whole page fault runs under mmap_lock held for writing, so the faults of
+ * one mm never overlap. read (the default): faults hold it for reading and
+ * run side by side, meeting only on the page-table lock. Each fault reads
+ * the mode once.
+ */
+DEFINE_TECHNIQUE(fault_mmap_lock, "page faults under mmap_lock held for writing, or for reading",
+		 TECHNIQUE_LIVE, FAULT_MMAP_LOCK_READ, "write", "read");
 
 int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
 {
@@ -216,7 +225,7 @@ int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int fla
 		mm_count_event(mm, MM_BAD_FAULTS, 1);
 		return SIGSEGV;
 	}
-	if (READ_ONCE(fault_serialize_mode))
+	if (technique_mode(fault_mmap_lock) == FAULT_MMAP_LOCK_WRITE)
 		return handle_user_fault_serialized(mm, addr, flags, si_code);
 	down_read(&mm->mmap_lock);
 	vma = find_vma(mm, addr);

@@ -2,12 +2,12 @@
  * kernel/mm/mm_bench.c - benchmarks of the page and slab allocators, each
  * beside its naive counterpart on the same boot (see kernel/bench.h):
  *
- *   page_alloc_free_order0   order-0 alloc_page + __free_page: the per-CPU
- *                            lists against one global lock around the
- *                            buddy lists (page_alloc_global_lock_mode)
- *   kmalloc_free_64          kmalloc(64) + kfree: the per-CPU active slab
- *                            against one global lock around the node
- *                            lists (slab_global_lock_mode)
+ *   page_alloc_free_order0   order-0 alloc_page + __free_page, in each
+ *                            mode of page_alloc_lock (one global lock
+ *                            around the buddy lists, per-CPU lists)
+ *   kmalloc_free_64          kmalloc(64) + kfree, in each mode of
+ *                            slab_lock (one global lock around the node
+ *                            lists, a per-CPU active slab)
  *
  * Each call of a body allocates BENCH_BATCH objects and frees them again:
  * BENCH_BATCH operations, an operation being one allocation and its free.
@@ -30,20 +30,14 @@ static unsigned long page_body(void *arg, int cpu)
 	return BENCH_BATCH;
 }
 
+static void drain(void *arg)
+{
+	drain_all_pages();
+}
+
 BENCHMARK(page_alloc_free_order0)
 {
-	int counts[8], n = bench_cpu_counts(counts, 8);
-
-	for (int i = 0; i < n; i++) {
-		u64 fast, naive;
-		drain_all_pages();
-		fast = bench_run_on_cpus(counts[i], page_body, NULL);
-		drain_all_pages();
-		page_alloc_global_lock_mode = true;
-		naive = bench_run_on_cpus(counts[i], page_body, NULL);
-		page_alloc_global_lock_mode = false;
-		bench_report("page_alloc_free_order0", counts[i], "percpu-lists", fast, "global-lock", naive);
-	}
+	bench_technique("page_alloc_free_order0", "page_alloc_lock", page_body, NULL, drain);
 }
 
 static unsigned long kmalloc_body(void *arg, int cpu)
@@ -57,20 +51,12 @@ static unsigned long kmalloc_body(void *arg, int cpu)
 	return BENCH_BATCH;
 }
 
+static void shrink(void *arg)
+{
+	kmem_cache_shrink(kmalloc_cache(64));	/* each mode starts from the same empty cache */
+}
+
 BENCHMARK(kmalloc_free_64)
 {
-	int counts[8], n = bench_cpu_counts(counts, 8);
-	struct kmem_cache *s = kmalloc_cache(64);
-
-	for (int i = 0; i < n; i++) {
-		u64 fast, naive;
-		kmem_cache_shrink(s);
-		fast = bench_run_on_cpus(counts[i], kmalloc_body, NULL);
-		kmem_cache_shrink(s);		/* no CPU holds an active slab in the naive mode */
-		slab_global_lock_mode = true;
-		naive = bench_run_on_cpus(counts[i], kmalloc_body, NULL);
-		slab_global_lock_mode = false;
-		kmem_cache_shrink(s);
-		bench_report("kmalloc_free_64", counts[i], "percpu-slab", fast, "global-lock", naive);
-	}
+	bench_technique("kmalloc_free_64", "slab_lock", kmalloc_body, NULL, shrink);
 }

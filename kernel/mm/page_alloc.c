@@ -28,7 +28,7 @@
  * pageblocks, and the rest remain candidates for defragmentation.
  *
  * Lock order:
- *   page_alloc_global_lock (benchmark mode only)
+ *   page_alloc_global_lock (page_alloc_lock=global only)
  *     -> per-CPU lists (interrupts off, this CPU only)
  *       -> zone->lock (always taken with interrupts off)
  * The page allocator calls nothing that takes a lock of another subsystem.
@@ -43,8 +43,26 @@
 
 struct zone node_zones[MAX_NUMNODES];
 bool page_alloc_ready;
-bool page_alloc_global_lock_mode;
 static DEFINE_SPINLOCK_RANK(page_alloc_global_lock, LOCK_RANK_PAGE_GLOBAL);
+
+/*
+ * The technique page_alloc_lock=global|percpu. global, the naive twin:
+ * every allocation and free takes one lock for the whole machine and goes
+ * to the buddy lists directly. percpu (the default): order-0 pages come
+ * from and go to this CPU's lists, and a zone's lock is taken once per
+ * batch. Each operation reads the mode once; a switch to global drains
+ * the per-CPU lists, so the naive mode starts with none (pages an
+ * operation in flight puts back meanwhile are still good pages).
+ */
+static int page_alloc_lock_change(const struct technique *t, int from, int to, char *why, size_t size)
+{
+	WRITE_ONCE(*t->mode, to);
+	if (to == PAGE_ALLOC_LOCK_GLOBAL)
+		drain_all_pages();
+	return 0;
+}
+DEFINE_TECHNIQUE_HOOKED(page_alloc_lock, "page allocations: one global lock, or per-CPU lists of pages",
+			PAGE_ALLOC_LOCK_PERCPU, page_alloc_lock_change, "global", "percpu");
 
 DEFINE_PER_CPU(struct per_cpu_pages, pcp_pages);	/* this CPU's lists (mm/internal.h) */
 static DEFINE_PER_CPU(unsigned long, numa_stats[MAX_NUMNODES][NR_NUMA_STAT]);
@@ -343,7 +361,7 @@ static struct page *rmqueue(struct zone *z, unsigned int order, int mt)
 	struct page *page;
 	unsigned long flags;
 
-	if (unlikely(page_alloc_global_lock_mode)) {
+	if (unlikely(technique_mode(page_alloc_lock) == PAGE_ALLOC_LOCK_GLOBAL)) {
 		flags = spin_lock_irqsave(&page_alloc_global_lock);
 		spin_lock(&z->lock);
 		page = __rmqueue(z, order, mt);
@@ -481,7 +499,7 @@ static void free_the_page(struct page *page, unsigned int order)
 
 	if (!free_pages_prepare(page, order))
 		return;
-	if (unlikely(page_alloc_global_lock_mode)) {
+	if (unlikely(technique_mode(page_alloc_lock) == PAGE_ALLOC_LOCK_GLOBAL)) {
 		flags = spin_lock_irqsave(&page_alloc_global_lock);
 		spin_lock(&z->lock);
 		__free_one_page(z, page_to_pfn(page), order);

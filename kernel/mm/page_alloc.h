@@ -17,6 +17,7 @@
 #define KERNEL_MM_PAGE_ALLOC_H
 
 #include "kernel/types.h"
+#include "kernel/technique.h"
 #include "kernel/atomic.h"
 #include "kernel/lib/list.h"
 #include "kernel/mm/memblock.h"
@@ -216,11 +217,8 @@ unsigned long node_pcp_pages(int nid);
 /* Checks a node's free lists against its counters; returns the number of problems (printed). */
 int page_alloc_check_node(int nid);
 
-/*
- * The naive counterpart, for the benchmarks: every allocation and free
- * takes one global lock and goes to the buddy lists directly (no per-CPU
- * lists). Switch only while nothing else allocates.
- */
-extern bool page_alloc_global_lock_mode;
+/* The technique page_alloc_lock=global|percpu (page_alloc.c). */
+enum { PAGE_ALLOC_LOCK_GLOBAL, PAGE_ALLOC_LOCK_PERCPU };
+DECLARE_TECHNIQUE(page_alloc_lock);
 
 #endif

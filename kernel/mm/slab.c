@@ -44,8 +44,17 @@
 #define SLAB_MIN_OBJECTS	8	/* a slab grows until it holds this many */
 #define SLAB_MAX_ORDER		3	/* ... but no larger than 32 KiB unless one object needs it */
 
-bool slab_global_lock_mode;
 static DEFINE_SPINLOCK_RANK(slab_global_lock, LOCK_RANK_SLAB_GLOBAL);
+static int slab_lock_change(const struct technique *t, int from, int to, char *why, size_t size);
+
+/*
+ * The technique slab_lock=global|percpu. global, the naive twin: every
+ * allocation and free takes one lock for the whole machine around the
+ * node lists. percpu (the default): each CPU allocates from and frees to
+ * its own active slab without a lock. Each operation reads the mode once.
+ */
+DEFINE_TECHNIQUE_HOOKED(slab_lock, "kmalloc and kmem_cache: one global lock, or a per-CPU active slab",
+			SLAB_LOCK_PERCPU, slab_lock_change, "global", "percpu");
 DEFINE_SPINLOCK_RANK(slab_caches_lock, LOCK_RANK_SLAB_CACHES);
 LIST_HEAD(slab_caches);
 static struct kmem_cache kmem_cache_boot;	/* the cache of struct kmem_cache */
@@ -339,7 +348,7 @@ void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int nid, unsigned long ca
 	if (nid != NUMA_NO_NODE)
 		nid = node_online(nid) ? NODE_ZONE(nid)->fallback[0] : NUMA_NO_NODE;
 	flags = local_irq_save();
-	if (unlikely(slab_global_lock_mode)) {
+	if (unlikely(technique_mode(slab_lock) == SLAB_LOCK_GLOBAL)) {
 		object = locked_alloc(s, gfp, nid);
 	} else {
 		c = this_cpu_ptr(s->cpu_slab);
@@ -408,7 +417,7 @@ void slab_free(struct kmem_cache *s, struct page *page, void *obj, unsigned long
 	if ((s->flags & SLAB_DEBUG) && !slab_debug_free(s, obj, caller))
 		return;				/* reported; the bad free is ignored */
 	flags = local_irq_save();
-	if (unlikely(slab_global_lock_mode)) {
+	if (unlikely(technique_mode(slab_lock) == SLAB_LOCK_GLOBAL)) {
 		spin_lock(&slab_global_lock);
 		__slab_free(s, page, obj);
 		spin_unlock(&slab_global_lock);
@@ -564,6 +573,19 @@ void kmem_cache_shrink(struct kmem_cache *s)
 {
 	flush_all_cpu_slabs(s);
 	shrink_nodes(s);
+}
+
+/*
+ * A switch to the global lock flushes every CPU's active slabs, so the
+ * naive mode starts with none; one that an allocation in flight installs
+ * meanwhile is flushed by the next shrink, and its objects stay good.
+ */
+static int slab_lock_change(const struct technique *t, int from, int to, char *why, size_t size)
+{
+	WRITE_ONCE(*t->mode, to);
+	if (to == SLAB_LOCK_GLOBAL)
+		kmem_cache_shrink_all();
+	return 0;
 }
 
 void kmem_cache_shrink_all(void)

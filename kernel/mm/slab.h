@@ -157,8 +157,9 @@ void kmem_cache_init(void);
 extern bool slub_debug;
 long slab_errors(void);			/* reports printed since boot */
 
-/* The naive counterpart, for the benchmarks: every alloc and free under one global lock. */
-extern bool slab_global_lock_mode;
+/* The technique slab_lock=global|percpu (slab.c). */
+enum { SLAB_LOCK_GLOBAL, SLAB_LOCK_PERCPU };
+DECLARE_TECHNIQUE(slab_lock);
 
 /* SLAB_TYPESAFE_BY_RCU slab pages freed but still waiting for their grace period. */
 long slab_rcu_pages_pending(void);

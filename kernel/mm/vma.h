@@ -177,7 +177,8 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
  */
 int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags, int *si_code);
 /* `make bench` only: faults take mmap_lock for writing (the naive counterpart). */
-extern bool fault_serialize_mode;
+enum { FAULT_MMAP_LOCK_WRITE, FAULT_MMAP_LOCK_READ };	/* the technique fault_mmap_lock (fault.c) */
+DECLARE_TECHNIQUE(fault_mmap_lock);
 /* Grows the stack vma down to addr; mmap_lock held for writing. 0 or -ENOMEM. */
 int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
 #define STACK_MAX_SIZE		(8UL << 20)		/* Linux's default RLIMIT_STACK */

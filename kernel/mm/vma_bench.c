@@ -5,10 +5,10 @@
  *
  *   page_fault_dontneed   every CPU write-faults FAULT_BATCH pages of its
  *                         own slice of one shared mapping, then drops them
- *                         with MADV_DONTNEED, again and again: faults that
- *                         take mmap_lock for reading (the real path)
- *                         against faults serialized by taking it for
- *                         writing (fault_serialize_mode)
+ *                         with MADV_DONTNEED, again and again, in each
+ *                         mode of fault_mmap_lock (faults serialized by
+ *                         mmap_lock held for writing, or side by side
+ *                         under it held for reading)
  *
  * An operation is one page fault (demand-zero page, zeroed and mapped,
  * later zapped with its share of a TLB shootdown). Each call of the body
@@ -43,7 +43,6 @@ static unsigned long fault_body(void *arg, int cpu)
 
 BENCHMARK(page_fault_dontneed)
 {
-	int counts[8], n = bench_cpu_counts(counts, 8);
 	struct mm_struct *mm = mm_alloc();
 
 	if (!mm || vm_mmap(mm, FAULT_BASE, MAX_CPUS * FAULT_SLICE, PROT_READ | PROT_WRITE,
@@ -53,14 +52,7 @@ BENCHMARK(page_fault_dontneed)
 			mmput(mm);
 		return;
 	}
-	for (int i = 0; i < n; i++) {
-		u64 shared, serialized;
-		shared = bench_run_on_cpus(counts[i], fault_body, mm);
-		fault_serialize_mode = true;
-		serialized = bench_run_on_cpus(counts[i], fault_body, mm);
-		fault_serialize_mode = false;
-		bench_report("page_fault_dontneed", counts[i], "mmap_lock-read", shared, "mmap_lock-write", serialized);
-	}
+	bench_technique("page_fault_dontneed", "fault_mmap_lock", fault_body, mm, NULL);
 	mmput(mm);
 	rcu_barrier();
 }

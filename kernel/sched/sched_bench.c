@@ -2,7 +2,8 @@
  * kernel/sched/sched_bench.c - what scheduling and locking cost: a context
  * switch on one CPU and across CPUs, and spinlock, mutex and rwsem
  * acquire/release, uncontended (one CPU) and contended (every CPU on one
- * lock). Run with `make bench`; see kernel/bench.h.
+ * lock), and one contended spinlock in each mode of the technique
+ * spinlock (how its waiters wait). Run with `make bench`; see kernel/bench.h.
  */
 #include "kernel/bench.h"
 #include "kernel/printk.h"
@@ -148,6 +149,12 @@ static void lock_bench(const char *name, bench_body_fn body)
 	u64 contended = n > 1 ? bench_run_on_cpus(n, body, NULL) : alone;
 
 	bench_report(name, n, "uncontended", alone, "contended", contended);
+}
+
+/* One lock, every CPU count, each way of waiting (the technique spinlock). */
+BENCHMARK(spinlock_waiting)
+{
+	bench_technique("spinlock_contended", "spinlock", spin_body, NULL, NULL);
 }
 
 BENCHMARK(locks)

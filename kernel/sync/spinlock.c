@@ -17,11 +17,16 @@
  * `owner` only when nobody else has one, as spin_trylock() does), so the
  * mode changes how CPUs wait, never what a lock looks like.
  *
- *	spinlock=ticket|tas|auto   auto (default): tas when CPUID reports a hypervisor
+ * The technique `spinlock=tas|ticket|auto` (naive first: a test-and-set
+ * lock is the textbook naive lock, unfair and bouncing its line among the
+ * waiters; the ticket lock is the fair answer; auto, the default, waits by
+ * ticket on real hardware and by test-and-set under a hypervisor). It may
+ * change live: both kinds of waiter take the same counters, so a lock may
+ * even have one of each (sync.spinlock_torture_both_modes).
  */
 #include "kernel/sync/spinlock.h"
 #include "kernel/sync/lockdep.h"
-#include "kernel/cmdline.h"
+#include "kernel/technique.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/percpu.h"
@@ -29,37 +34,26 @@
 
 DEFINE_PER_CPU(int, spin_depth);	/* spinlocks this CPU holds */
 
-enum { SPIN_AUTO, SPIN_TICKET, SPIN_TAS };
-static int spin_mode_param = SPIN_AUTO;
-bool spinlock_tas;	/* waiters test-and-set instead of queueing by ticket */
-
-static int parse_spinlock(const char *val)
-{
-	if (!strcmp(val, "ticket"))
-		spin_mode_param = SPIN_TICKET;
-	else if (!strcmp(val, "tas"))
-		spin_mode_param = SPIN_TAS;
-	else if (!strcmp(val, "auto"))
-		spin_mode_param = SPIN_AUTO;
-	else
-		return -EINVAL;
-	return 0;
-}
-CMDLINE_PARAM("spinlock", parse_spinlock,
-	      "spinlock=ticket|tas|auto: how lock waiters wait (auto: tas under a hypervisor)");
+DEFINE_TECHNIQUE(spinlock, "how lock waiters wait: test-and-set, fair tickets, or tickets unless under a hypervisor",
+		 TECHNIQUE_LIVE, SPINLOCK_AUTO, "tas", "ticket", "auto");
+static bool under_hypervisor;		/* CPUID says so: what auto looks at */
 
 /* Boot CPU, before the APs start: no lock is contended yet. */
 void spinlock_mode_init(void)
 {
-	bool hypervisor = cpu_has(1, CPUID_ECX, 31);
+	under_hypervisor = cpu_has(1, CPUID_ECX, 31);
+}
 
-	spinlock_tas = spin_mode_param == SPIN_TAS ||
-		       (spin_mode_param == SPIN_AUTO && hypervisor);
+bool spinlock_waits_tas(void)
+{
+	int mode = technique_mode(spinlock);
+
+	return mode == SPINLOCK_TAS || (mode == SPINLOCK_AUTO && READ_ONCE(under_hypervisor));
 }
 
 const char *spinlock_mode(void)
 {
-	return spinlock_tas ? "tas" : "ticket";
+	return spinlock_waits_tas() ? "tas" : "ticket";
 }
 
 void spin_lock_init_rank(spinlock_t *lock, const char *name, int rank)
@@ -80,7 +74,7 @@ void spin_lock(spinlock_t *lock)
 		panic("spinlock recursion on %s (cpu%d already holds it)",
 		      lock->name ? lock->name : "?", smp_processor_id());
 	lockdep_acquire(lock, lock->name, lock->rank, false);
-	if (spinlock_tas) {
+	if (spinlock_waits_tas()) {
 		for (;;) {
 			u16 owner = READ_ONCE(lock->owner);
 			u16 expect = owner;

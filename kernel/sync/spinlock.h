@@ -20,6 +20,7 @@
 
 #include "kernel/compiler.h"
 #include "kernel/sync/lock_order.h"
+#include "kernel/technique.h"
 #include "arch/x86_64/cpu.h"
 
 typedef struct spinlock {
@@ -42,10 +43,12 @@ bool spin_trylock(spinlock_t *lock);
 void spin_unlock(spinlock_t *lock);
 bool spin_is_locked(spinlock_t *lock);
 
-/* How waiters wait: by ticket (fair), or test-and-set under a hypervisor (spinlock.c). */
-extern bool spinlock_tas;
+/* How waiters wait: the technique spinlock=tas|ticket|auto (spinlock.c). */
+enum { SPINLOCK_TAS, SPINLOCK_TICKET, SPINLOCK_AUTO };
+DECLARE_TECHNIQUE(spinlock);
 void spinlock_mode_init(void);
-const char *spinlock_mode(void);
+bool spinlock_waits_tas(void);		/* the mode in force, auto resolved */
+const char *spinlock_mode(void);	/* "tas" or "ticket": how waiters wait now */
 
 static inline unsigned long spin_lock_irqsave(spinlock_t *lock)
 {

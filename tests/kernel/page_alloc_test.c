@@ -4,6 +4,7 @@
  * CPU at once with the free lists checked afterwards.
  */
 #include "kernel/selftest.h"
+#include "kernel/technique.h"
 #include "kernel/mm/slab.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
@@ -55,16 +56,15 @@ static int find_memory_node(int not)
  * Allocating order k splits the smallest free movable block of order j >= k:
  * one fewer block of order j, one more of each order k..j-1. Freeing it
  * merges them all back. The per-CPU lists would hide this for order 0, so
- * the test goes straight to the buddy lists (the benchmark's global-lock
- * mode, which nothing else uses while tests run).
+ * the test goes straight to the buddy lists: page_alloc_lock=global for
+ * its duration (nothing else allocates meanwhile; the runner restores the
+ * boot's mode after each test).
  */
 SELFTEST(page_alloc, split_and_merge_every_order)
 {
 	static struct free_snapshot before, during, after;
 	int nid = numa_mem_id();
-
-	drain_all_pages();
-	page_alloc_global_lock_mode = true;
+	technique_use("page_alloc_lock", PAGE_ALLOC_LOCK_GLOBAL);	/* drains the per-CPU lists */
 	for (unsigned int k = 0; k <= MAX_ORDER; k++) {
 		struct page *page;
 		unsigned int j = k;
@@ -89,7 +89,6 @@ SELFTEST(page_alloc, split_and_merge_every_order)
 		snapshot(nid, &after);
 		KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
 	}
-	page_alloc_global_lock_mode = false;
 	KUNIT_EXPECT_EQ(test, page_alloc_check_node(nid), 0);
 }
 
@@ -100,6 +99,7 @@ SELFTEST(page_alloc, percpu_lists_serve_order0)
 	unsigned long buddy;
 	struct page *page;
 
+	technique_use("page_alloc_lock", PAGE_ALLOC_LOCK_PERCPU);	/* what this tests (the runner restores) */
 	drain_all_pages();
 	buddy = NODE_ZONE(nid)->free_pages;
 	page = alloc_pages_node(nid, 0, 0);

@@ -5,6 +5,7 @@
  * object enumeration, leak reports at destroy, and the slabinfo format.
  */
 #include "kernel/selftest.h"
+#include "kernel/technique.h"
 #include "kernel/printk.h"
 #include "kernel/monitor.h"
 #include "kernel/smp.h"
@@ -310,6 +311,7 @@ SELFTEST(slab, remote_free_returns_to_own_slab)
 		kmem_cache_destroy(s);
 		kunit_skip(test, "needs two CPUs");
 	}
+	technique_use("slab_lock", SLAB_LOCK_PERCPU);	/* active slabs are what this tests */
 	r.obj = kmem_cache_alloc(s, 0);
 	KUNIT_ASSERT_NOT_NULL(test, r.obj);
 	page = virt_to_head_page(r.obj);
@@ -342,6 +344,7 @@ SELFTEST(slab, freeze_blocks_allocation_and_enumerates_objects)
 	int held = 0, n;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
+	technique_use("slab_lock", SLAB_LOCK_PERCPU);	/* active slabs stay unfrozen-for-defrag */
 	for (int i = 0; i < 64; i++)
 		objs[i] = kmem_cache_alloc(s, 0);
 	page = virt_to_head_page(objs[0]);		/* full by now, on its node's list */

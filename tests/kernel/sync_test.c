@@ -10,6 +10,7 @@
 #include "kernel/sync/rwsem.h"
 #include "kernel/sync/seqlock.h"
 #include "kernel/sync/lockdep.h"
+#include "kernel/technique.h"
 #include "kernel/time.h"
 #include "kernel/lib/string.h"
 
@@ -58,9 +59,11 @@ static void spin_torture(struct kunit *test, int cpu, void *arg)
  */
 static void spin_torture_flipping(struct kunit *test, int cpu, void *arg)
 {
+	const struct technique *t = technique_find("spinlock");
+
 	if (cpu == 0)
 		for (int i = 0; i < 64; i++) {
-			WRITE_ONCE(spinlock_tas, !READ_ONCE(spinlock_tas));
+			technique_set(t, i % 2 ? SPINLOCK_TICKET : SPINLOCK_TAS, NULL, 0);
 			cond_resched();
 		}
 	spin_torture(test, cpu, arg);
@@ -68,17 +71,18 @@ static void spin_torture_flipping(struct kunit *test, int cpu, void *arg)
 
 SELFTEST(sync, spinlock_torture_both_modes)
 {
-	bool saved = spinlock_tas;
-	int n = max(256, SPIN_OPS / num_online_cpus());
+	const struct technique *t = technique_find("spinlock");
+	int saved = technique_mode(spinlock), n = max(256, SPIN_OPS / num_online_cpus());
 
 	spin_counter = 0;
 	atomic_set(&spin_overlaps, 0);
-	WRITE_ONCE(spinlock_tas, false);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	technique_set(t, SPINLOCK_TICKET, NULL, 0);
 	test_on_each_cpu(test, spin_torture, NULL);
-	WRITE_ONCE(spinlock_tas, true);
+	technique_set(t, SPINLOCK_TAS, NULL, 0);
 	test_on_each_cpu(test, spin_torture, NULL);
 	test_on_each_cpu(test, spin_torture_flipping, NULL);
-	WRITE_ONCE(spinlock_tas, saved);
+	technique_set(t, saved, NULL, 0);
 	KUNIT_EXPECT_EQ(test, spin_counter, (unsigned long)n * 3 * num_online_cpus());
 	KUNIT_EXPECT_EQ(test, atomic_read(&spin_overlaps), 0);
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&torture_spinlock));
