@@ -168,16 +168,16 @@ int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma)
 
 /* ---- faulting in ---- */
 
-int populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+vm_fault_t populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	unsigned int flags = (vma->vm_flags & VM_WRITE) ? FAULT_FLAG_WRITE : 0;
 
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
 		return 0;		/* PROT_NONE: nothing to populate, as in Linux */
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
-		int err = handle_mm_fault(vma, va, flags);
-		if (err)
-			return err;
+		vm_fault_t ret = handle_mm_fault(vma, va, flags);
+		if (ret & VM_FAULT_ERROR)
+			return ret;
 	}
 	return 0;
 }
@@ -212,7 +212,7 @@ long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, size_
 
 		if (!vma || vma->vm_start > va || va < addr)
 			break;
-		if (handle_mm_fault(vma, va, flags))
+		if (handle_mm_fault(vma, va, flags) & VM_FAULT_ERROR)
 			break;
 		page = get_mapped_page(mm, ALIGN_DOWN(va, PAGE_SIZE));
 		if (!page)

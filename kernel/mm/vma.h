@@ -81,15 +81,42 @@
 #define MADV_HUGEPAGE		14
 #define MADV_NOHUGEPAGE		15
 
-/* Fault flags (handle_user_fault) and the signals it answers with. */
+/*
+ * What a fault asks for (the flags in) and what came of it (vm_fault_t
+ * out), in Linux's manner. The architecture turns its own fault record
+ * (an x86 error code) into FAULT_FLAG_* bits, and turns the result back
+ * into a signal and its si_code in one place (arch/x86_64/fault.c): the
+ * mm knows neither error codes nor signal numbers.
+ */
 #define FAULT_FLAG_WRITE	0x01	/* a write access */
 #define FAULT_FLAG_INSTRUCTION	0x02	/* an instruction fetch */
 #define FAULT_FLAG_USER		0x04	/* from user mode */
 #define FAULT_FLAG_REMOTE	0x08	/* access_remote_vm: ignore the VMA's PROT_ */
-#define SIGBUS			7
-#define SIGSEGV			11
-#define SEGV_MAPERR		1	/* no mapping at the address */
-#define SEGV_ACCERR		2	/* mapped, but the access is not allowed */
+
+/*
+ * 0: resolved, retry the access. Otherwise bits, Linux's values for
+ * Linux's meanings:
+ *   VM_FAULT_OOM       no memory for a page or a page table
+ *   VM_FAULT_SIGBUS    the VMA covers the address but has no page for it
+ *                      (past the end of its shared object)
+ *   VM_FAULT_SIGSEGV   the access is refused, always with one reason:
+ *     VM_FAULT_BADMAP    no VMA covers the address (SEGV_MAPERR)
+ *     VM_FAULT_BADACCESS a VMA covers it and its rights refuse this
+ *                        access (SEGV_ACCERR)
+ *   VM_FAULT_RETRY     the attempt gave up its locks without resolving
+ *                      the fault: start again (never leaves fault.c)
+ * Linux's x86 code tells MAPERR from ACCERR itself, because there the
+ * architecture finds the VMA; here the mm finds it, so the mm says which
+ * (the two reasons are arm64's VM_FAULT_BADMAP/BADACCESS, made generic).
+ */
+typedef unsigned int vm_fault_t;
+#define VM_FAULT_OOM		0x000001
+#define VM_FAULT_SIGBUS		0x000002
+#define VM_FAULT_SIGSEGV	0x000040
+#define VM_FAULT_RETRY		0x000400
+#define VM_FAULT_BADMAP		0x010000
+#define VM_FAULT_BADACCESS	0x020000
+#define VM_FAULT_ERROR		(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 
 struct anon_shared;
 
@@ -170,12 +197,12 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 /* ---- faults (kernel/mm/fault.c) ---- */
 
 /*
- * The page-fault entry: takes mmap_lock for reading, finds the VMA, checks
- * the access and resolves it (demand-zero, shared page, copy-on-write).
- * Returns 0 when the access can be retried; else SIGSEGV (with *si_code
- * SEGV_MAPERR or SEGV_ACCERR), SIGBUS, or -ENOMEM.
+ * The page-fault entry: takes mmap_lock, finds the VMA (growing a stack
+ * down to addr if it must), checks the access and resolves it
+ * (demand-zero, shared page, copy-on-write). 0 when the access can be
+ * retried, else a VM_FAULT_ERROR bit with its reason.
  */
-int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags, int *si_code);
+vm_fault_t handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags);
 /* `make bench` only: faults take mmap_lock for writing (the naive counterpart). */
 enum { FAULT_MMAP_LOCK_WRITE, FAULT_MMAP_LOCK_READ };	/* the technique fault_mmap_lock (fault.c) */
 DECLARE_TECHNIQUE(fault_mmap_lock);
@@ -183,8 +210,8 @@ DECLARE_TECHNIQUE(fault_mmap_lock);
 int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
 #define STACK_MAX_SIZE		(8UL << 20)		/* Linux's default RLIMIT_STACK */
 #define STACK_GUARD_GAP		(256UL << PAGE_SHIFT)	/* Linux's stack_guard_gap */
-/* The same with mmap_lock held and the VMA found and checked. */
-int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);
+/* The same with mmap_lock held and the VMA found and checked: 0, VM_FAULT_OOM or VM_FAULT_SIGBUS. */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);
 
 /* ---- page tables of VMAs (kernel/mm/memory.c), mmap_lock held ---- */
 
@@ -196,8 +223,8 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 /* Fork: copies the PTEs of vma into dst's tables, write-protecting private pages in both. */
 int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma);
-/* Faults in every page of [start, end) of vma (MAP_POPULATE). */
-int populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+/* Faults in every page of [start, end) of vma (MAP_POPULATE); 0 or the first failure. */
+vm_fault_t populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 
 /* MAP_SHARED anonymous objects (kernel/mm/shmem.c). */
 struct anon_shared *anon_shared_create(unsigned long nr_pages);
