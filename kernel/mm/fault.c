@@ -42,12 +42,13 @@
 
 static bool pte_mapped(u64 pte) { return pte & (PTE_PRESENT | PTE_PROTNONE); }
 
-/* A new page for an unmapped PTE; called and returns with page_table_lock held. */
+/* A new page for an unmapped PTE. */
 static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, u64 *pte)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct page *page;
 
+	lockdep_assert_held(&mm->page_table_lock);
 	if (vma->vm_shared) {
 		page = anon_shared_page(vma->vm_shared, vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT));
 		if (!page)
@@ -64,13 +65,14 @@ static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, unsigned long ad
 	return 0;
 }
 
-/* Write to a present, write-protected private PTE; page_table_lock held. */
+/* Write to a present, write-protected private PTE. */
 static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr, u64 *pte)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct page *old = phys_to_page(*pte & PTE_ADDR_MASK), *new;
 	u64 prot = vm_get_page_prot(vma->vm_flags);
 
+	lockdep_assert_held(&mm->page_table_lock);
 	if (page_count(old) == 1) {
 		/* nobody else maps it: it is ours to write */
 		if (vma->vm_flags & VM_WRITE)
@@ -97,6 +99,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 	int created = 0;
 	u64 *pte;
 
+	mmap_assert_locked(mm);
 	addr = ALIGN_DOWN(addr, PAGE_SIZE);
 	spin_lock(&mm->page_table_lock);
 	pte = user_pte_alloc(mm->pgd, addr, &created);
@@ -143,6 +146,7 @@ int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long
 	struct vm_area_struct *prev = vma_prev(mm, vma);
 	unsigned long grow;
 
+	mmap_assert_write_locked(mm);
 	addr = ALIGN_DOWN(addr, PAGE_SIZE);
 	if (!(vma->vm_flags & VM_GROWSDOWN) || addr < MMAP_MIN_ADDR || vma->vm_end - addr > STACK_MAX_SIZE)
 		return -ENOMEM;
@@ -175,9 +179,9 @@ static vm_fault_t user_fault_locked(struct mm_struct *mm, unsigned long addr, un
 	vm_fault_t ret;
 
 	if (write)
-		down_write(&mm->mmap_lock);
+		mmap_write_lock(mm);
 	else
-		down_read(&mm->mmap_lock);
+		mmap_read_lock(mm);
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start > addr && (vma->vm_flags & VM_GROWSDOWN)) {
 		if (!write) {
@@ -195,9 +199,9 @@ static vm_fault_t user_fault_locked(struct mm_struct *mm, unsigned long addr, un
 		ret = handle_mm_fault(vma, addr, flags);
 out:
 	if (write)
-		up_write(&mm->mmap_lock);
+		mmap_write_unlock(mm);
 	else
-		up_read(&mm->mmap_lock);
+		mmap_read_unlock(mm);
 	return ret;
 }
 

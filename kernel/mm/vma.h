@@ -12,9 +12,10 @@
  *	vma_gap(vma) = vma->vm_start - (prev ? prev->vm_end : 0)
  * and rb_subtree_gap is the largest vma_gap of the VMA's subtree.
  *
- * A VMA taken out of the tree is freed by call_rcu(), and mm->mm_seq is
- * bumped around every change of the tree: the ground for a page-fault path
- * that finds its VMA under RCU without mmap_lock.
+ * A VMA taken out of the tree is freed by call_rcu(), and every change of
+ * the tree happens with mmap_lock held for writing, while mm->mm_lock_seq
+ * is odd (kernel/mm/mmap_lock.h): the ground for a page-fault path that
+ * finds its VMA under RCU without mmap_lock.
  */
 #ifndef KERNEL_MM_VMA_H
 #define KERNEL_MM_VMA_H
@@ -219,12 +220,16 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 u64 vm_get_page_prot(unsigned long vm_flags);
 /* Removes the pages of [start, end) of vma (munmap, MADV_DONTNEED), with the TLB flush. */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
-/* Rewrites the PTEs of [start, end) to vma's current rights, with the TLB flush. */
+/* Rewrites the PTEs of [start, end) to vma's current rights, with the TLB flush; mmap_lock held for writing. */
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 /* Fork: copies the PTEs of vma into dst's tables, write-protecting private pages in both. */
 int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma);
 /* Faults in every page of [start, end) of vma (MAP_POPULATE); 0 or the first failure. */
 vm_fault_t populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+#if CONFIG_DEBUG
+/* Self-tests only: called with the mm after each batch of PTEs zapped (zap) or rewritten. */
+extern void (*pte_change_observer)(struct mm_struct *mm, bool zap);
+#endif
 
 /* MAP_SHARED anonymous objects (kernel/mm/shmem.c). */
 struct anon_shared *anon_shared_create(unsigned long nr_pages);

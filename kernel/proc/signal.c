@@ -253,7 +253,7 @@ static void report_user_fault(int sig, int code, unsigned long addr, struct pt_r
 	       (regs->error_code & X86_PF_WRITE) ? " [write]" : " [read]", regs->vector, code);
 	if (!mm || regs->vector != X86_TRAP_PF)
 		return;
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start <= addr)
 		print_vma("in", vma);
@@ -261,7 +261,7 @@ static void report_user_fault(int sig, int code, unsigned long addr, struct pt_r
 		print_vma("no VMA here; nearest above:", vma);
 	else
 		printk(KERN_INFO "  in no VMA (none above the address)\n");
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 }
 
 /*
