@@ -50,12 +50,12 @@ static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, unsigned long ad
 
 	lockdep_assert_held(&mm->page_table_lock);
 	if (vma->vm_shared) {
-		page = anon_shared_page(vma->vm_shared, vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT));
+		page = anon_shared_page(vma, addr);
 		if (!page)
 			return VM_FAULT_SIGBUS;
 		mm_count_event(mm, MM_SHARED_FAULTS, 1);
 	} else {
-		page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_MOVABLE);
+		page = alloc_page_vma(GFP_KERNEL | __GFP_ZERO | __GFP_MOVABLE, vma, addr);
 		if (!page)
 			return VM_FAULT_OOM;
 		mm_count_event(mm, MM_DEMAND_ZERO, 1);
@@ -80,7 +80,7 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr, u64
 		mm_count_event(mm, MM_COW_REUSES, 1);
 		return 0;
 	}
-	new = alloc_page(GFP_KERNEL | __GFP_MOVABLE);
+	new = alloc_page_vma(GFP_KERNEL | __GFP_MOVABLE, vma, addr);
 	if (!new)
 		return VM_FAULT_OOM;
 	memcpy(page_address(new), page_address(old), PAGE_SIZE);

@@ -1,8 +1,9 @@
 /*
- * kernel/mm/memory.c - the page tables under the VMAs: what a PTE says for
- * a VMA's rights, and the walks that remove pages (munmap, MADV_DONTNEED),
- * change rights (mprotect), copy for fork, fault pages in (MAP_POPULATE),
- * and reach another mm's memory (access_remote_vm).
+ * kernel/mm/memory.c - the page tables under the VMAs: the one allocator
+ * of user pages (alloc_page_vma), what a PTE says for a VMA's rights, and
+ * the walks that remove pages (munmap, MADV_DONTNEED), change rights
+ * (mprotect), copy for fork, fault pages in (MAP_POPULATE), and reach
+ * another mm's memory (access_remote_vm).
  *
  * Pages and their references (struct page, kernel/mm/page_alloc.h):
  *   - a private anonymous page holds one reference per PTE that maps it:
@@ -46,6 +47,19 @@ static void observe_pte_change(struct mm_struct *mm, bool zap) { }
 
 static bool pte_mapped(u64 pte) { return pte & (PTE_PRESENT | PTE_PROTNONE); }
 static struct page *pte_page(u64 pte) { return phys_to_page(pte & PTE_ADDR_MASK); }
+
+/*
+ * Today every user page comes from the node of the CPU that asks, with
+ * the page allocator's fallback to the nearest (Linux's default policy,
+ * local allocation); vma and addr are for the memory policies to come,
+ * which act here and nowhere else.
+ */
+struct page *alloc_page_vma(gfp_t gfp, struct vm_area_struct *vma, unsigned long addr)
+{
+	(void)vma;
+	(void)addr;
+	return alloc_pages_node(NUMA_NO_NODE, gfp, 0);
+}
 
 u64 vm_get_page_prot(unsigned long vm_flags)
 {

@@ -21,6 +21,7 @@
 #define KERNEL_MM_VMA_H
 
 #include "kernel/mm/mm.h"
+#include "kernel/mm/page_alloc.h"
 
 /* vm_flags: Linux's bits and values. */
 #define VM_NONE		0x00000000UL
@@ -139,6 +140,11 @@ static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 {
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 }
+/* The page index of addr in the VMA's backing: its shared object's offset, for shared memory. */
+static inline unsigned long linear_page_index(const struct vm_area_struct *vma, unsigned long addr)
+{
+	return vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+}
 
 /* ---- the tree (kernel/mm/vma.c); mmap_lock held, for writing where it changes ---- */
 
@@ -216,6 +222,17 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 
 /* ---- page tables of VMAs (kernel/mm/memory.c), mmap_lock held ---- */
 
+/*
+ * The one choke point for every page the kernel allocates to back user
+ * memory: demand-zero pages and copy-on-write copies (fault.c), and the
+ * pages of a MAP_SHARED object (shmem.c). vma and addr say whose page it
+ * is, so a memory policy (the VMA's, the task's, or the shared object's
+ * for that offset) has exactly one place to choose the node. NULL: no
+ * memory. gfp: __GFP_MOVABLE and, unless the caller fills the page,
+ * __GFP_ZERO.
+ */
+struct page *alloc_page_vma(gfp_t gfp, struct vm_area_struct *vma, unsigned long addr);
+
 /* The PTE bits for a VMA's rights (user, present, write, NX). */
 u64 vm_get_page_prot(unsigned long vm_flags);
 /* Removes the pages of [start, end) of vma (munmap, MADV_DONTNEED), with the TLB flush. */
@@ -235,8 +252,12 @@ extern void (*pte_change_observer)(struct mm_struct *mm, bool zap);
 struct anon_shared *anon_shared_create(unsigned long nr_pages);
 void anon_shared_get(struct anon_shared *obj);
 void anon_shared_put(struct anon_shared *obj);
-/* The page at index, created zeroed if absent, with a reference for the caller. */
-struct page *anon_shared_page(struct anon_shared *obj, unsigned long index);
+/*
+ * The page of vma's object that backs addr, created zeroed (by
+ * alloc_page_vma) if absent, with a reference for the caller; NULL past
+ * the object's end or without memory.
+ */
+struct page *anon_shared_page(struct vm_area_struct *vma, unsigned long addr);
 long nr_anon_shared(void);
 
 #endif
