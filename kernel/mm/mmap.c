@@ -1,6 +1,7 @@
 /*
  * kernel/mm/mmap.c - mmap, munmap, mprotect, madvise and brk on an mm,
- * with Linux's argument checks and errno values (see vma.h).
+ * with Linux's argument checks and errno values (see vma.h), and the
+ * system calls (sys_mmap ...) that apply them to the calling process.
  *
  * Each vm_* entry validates its arguments, takes mmap_lock (for writing,
  * except MADV_DONTNEED which, as in Linux, only needs it for reading since
@@ -35,6 +36,7 @@
  *     break unchanged; the call returns the break either way.
  */
 #include "kernel/mm/vma.h"
+#include "kernel/sched/task.h"
 #include "kernel/errno.h"
 
 #define MAX_MAP_COUNT	65530		/* Linux's default vm.max_map_count */
@@ -403,4 +405,38 @@ out:
 	brk = mm->brk;
 	mmap_write_unlock(mm);
 	return brk;
+}
+
+/* ---- the system calls: current's mm, through the vm_* entries above ---- */
+
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+	      long fd, unsigned long off)
+{
+	if (off & ~PAGE_MASK)
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		/* no files: the console descriptors cannot be mapped, the rest do not exist */
+		return (fd >= 0 && fd < 3) ? -ENODEV : -EBADF;
+	}
+	return vm_mmap(current->mm, addr, len, prot, flags, off >> PAGE_SHIFT);
+}
+
+long sys_munmap(unsigned long addr, unsigned long len)
+{
+	return vm_munmap(current->mm, addr, len);
+}
+
+long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
+{
+	return vm_mprotect(current->mm, addr, len, prot);
+}
+
+long sys_madvise(unsigned long addr, unsigned long len, int advice)
+{
+	return vm_madvise(current->mm, addr, len, advice);
+}
+
+long sys_brk(unsigned long brk)
+{
+	return vm_brk(current->mm, brk);
 }

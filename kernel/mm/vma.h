@@ -189,6 +189,14 @@ int vm_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len, uns
 int vm_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len, int advice);
 unsigned long vm_brk(struct mm_struct *mm, unsigned long brk);
 
+/* The system calls themselves, on current's mm (the table: kernel/proc/syscall.c). */
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+	      long fd, unsigned long off);
+long sys_munmap(unsigned long addr, unsigned long len);
+long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
+long sys_madvise(unsigned long addr, unsigned long len, int advice);
+long sys_brk(unsigned long brk);
+
 /*
  * For exec (B): a private anonymous mapping with explicit VM_ flags (e.g.
  * VM_READ|VM_WRITE|VM_GROWSDOWN for the stack, VM_READ|VM_EXEC for text)
