@@ -96,18 +96,20 @@ static inline void mmap_write_downgrade(struct mm_struct *mm)
 static inline void mmap_read_lock(struct mm_struct *mm) { down_read(&mm->mmap_lock); }
 static inline void mmap_read_unlock(struct mm_struct *mm) { up_read(&mm->mmap_lock); }
 
-/* The caller holds mmap_lock, for reading or writing. */
-static inline void mmap_assert_locked(struct mm_struct *mm)
-{
-	lockdep_assert_held(&mm->mmap_lock);
-}
+/*
+ * The caller holds mmap_lock, for reading or writing; for writing, and so
+ * the window is open. Macros, so that a warning names the caller's line.
+ */
+#define mmap_assert_locked(mm)		lockdep_assert_held(&(mm)->mmap_lock)
+#define mmap_assert_write_locked(mm) do {					\
+	lockdep_assert_held_write(&(mm)->mmap_lock);			\
+	mmap_assert_window_open(mm);					\
+} while (0)
 
-/* The caller holds mmap_lock for writing, so the window is open. */
-static inline void mmap_assert_write_locked(struct mm_struct *mm)
+/* Held for writing: nothing closed the window early (only the wrappers touch the count). */
+static inline void mmap_assert_window_open(struct mm_struct *mm)
 {
-	lockdep_assert_held_write(&mm->mmap_lock);
 #if CONFIG_DEBUG
-	/* and nothing closed it early: only the wrappers above touch the count */
 	if (rwsem_is_write_held_by_current(&mm->mmap_lock))
 		WARN_ON_ONCE(!(READ_ONCE(mm->mm_lock_seq.sequence) & 1));
 #endif
