@@ -102,12 +102,12 @@
  *   VM_FAULT_SIGBUS    the VMA covers the address but has no page for it
  *                      (past the end of its shared object)
  *   VM_FAULT_SIGSEGV   the access is refused, always with one reason:
- *     VM_FAULT_BADMAP    no VMA covers the address (SEGV_MAPERR)
- *     VM_FAULT_BADACCESS a VMA covers it and its rights refuse this
- *                        access (SEGV_ACCERR)
+ *     VM_FAULT_BADMAP    no VMA covers the address
+ *     VM_FAULT_BADACCESS a VMA covers it and its rights refuse this access
  *   VM_FAULT_RETRY     the attempt gave up its locks without resolving
  *                      the fault: start again (never leaves fault.c)
- * Linux's x86 code tells MAPERR from ACCERR itself, because there the
+ * The reason picks the si_code, a mapping error or an access error.
+ * Linux's x86 code tells the two apart itself, because there the
  * architecture finds the VMA; here the mm finds it, so the mm says which
  * (the two reasons are arm64's VM_FAULT_BADMAP/BADACCESS, made generic).
  */
