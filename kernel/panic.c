@@ -26,6 +26,7 @@
 #include "arch/x86_64/desc.h"
 #include "arch/x86_64/qemu.h"
 #include "arch/x86_64/regs.h"
+#include "arch/x86_64/trapnr.h"
 
 #define BACKTRACE_MAX_DEPTH	32
 
@@ -116,10 +117,10 @@ static void describe_page_fault(const struct pt_regs *r)
 	u64 e = r->error_code;
 
 	printk(KERN_ERR "%s access to %#lx: %s, %s mode%s\n",
-	       e & 16 ? "instruction fetch" : e & 2 ? "write" : "read", read_cr2(),
-	       e & 1 ? "protection violation" : "page not present",
-	       e & 4 ? "user" : "kernel", e & 8 ? ", reserved bit set" : "");
-	if (!(e & 4) && read_cr2() < PAGE_SIZE)
+	       e & X86_PF_INSTR ? "instruction fetch" : e & X86_PF_WRITE ? "write" : "read", read_cr2(),
+	       e & X86_PF_PROT ? "protection violation" : "page not present",
+	       e & X86_PF_USER ? "user" : "kernel", e & X86_PF_RSVD ? ", reserved bit set" : "");
+	if (!(e & X86_PF_USER) && read_cr2() < PAGE_SIZE)
 		printk(KERN_ERR "(a NULL pointer dereference)\n");
 }
 
@@ -145,7 +146,7 @@ void oops(struct pt_regs *regs, const char *what)
 
 	printk(KERN_EMERG "Oops: %s, error code %#lx [#%d] on cpu%d\n", what, regs->error_code, n,
 	       smp_processor_id());
-	if (regs->vector == 14)
+	if (regs->vector == X86_TRAP_PF)
 		describe_page_fault(regs);
 	show_regs(regs);
 	selftest_recover_from_oops(what);	/* returns only outside a self-test */

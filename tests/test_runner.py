@@ -277,6 +277,16 @@ class JudgeTest(unittest.TestCase):
         self.assertEqual(path, "lockdep/no_lock_order_warnings")
         self.assertIn("taking rq.lock", "\n".join(diag))
 
+    def test_broken_lock_contract_fails_the_boot(self):
+        warned = PASS_LOG.replace("KTAP version 1", "[    0.5] WARNING: lock not held for writing: mm->mmap_lock "
+                                  "(&mm->mmap_lock) at kernel/mm/vma.c:160 on cpu0\n"
+                                  "KTAP version 1", 1)
+        out = self.judge(nb.EXIT_ALL_PASSED, warned)
+        self.assertEqual(out.total().summary(), "4 passed, 1 failed, 1 skipped")
+        path, diag, why = out.total().failures[-1]
+        self.assertEqual(path, "lockdep/no_lock_order_warnings")
+        self.assertIn("mm->mmap_lock", "\n".join(diag))
+
 
 class BootHelpersTest(unittest.TestCase):
     def test_cpulist(self):

@@ -21,6 +21,7 @@
 #include "arch/x86_64/desc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/lapic.h"
+#include "arch/x86_64/trapnr.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/percpu.h"
@@ -28,7 +29,7 @@
 #include "kernel/mm/kstack.h"
 #include "kernel/proc/proc.h"
 
-static const char *const exception_names[32] = {
+static const char *const exception_names[X86_NR_EXCEPTIONS] = {
 	"divide error (#DE)", "debug (#DB)", "NMI", "breakpoint (#BP)",
 	"overflow (#OF)", "bound range (#BR)", "invalid opcode (#UD)",
 	"device not available (#NM)", "double fault (#DF)", "coprocessor overrun",
@@ -69,7 +70,7 @@ static bool stack_overflowed(struct pt_regs *regs)
 {
 	unsigned long cr2 = read_cr2();
 
-	if (user_mode(regs) || (regs->vector != 8 && regs->vector != 14))
+	if (user_mode(regs) || (regs->vector != X86_TRAP_DF && regs->vector != X86_TRAP_PF))
 		return false;
 	if (!kstack_guard_hit(cr2) && !kstack_guard_hit(regs->rsp))
 		return false;
@@ -81,10 +82,10 @@ static bool stack_overflowed(struct pt_regs *regs)
 
 static void do_exception(struct pt_regs *regs)
 {
-	if (regs->vector == 14 && do_page_fault(regs, read_cr2()))
+	if (regs->vector == X86_TRAP_PF && do_page_fault(regs, read_cr2()))
 		return;
 	/* a signal, never an oops; but a double fault or machine check is the kernel's, whoever ran */
-	if (user_mode(regs) && regs->vector != 8 && regs->vector != 18) {
+	if (user_mode(regs) && regs->vector != X86_TRAP_DF && regs->vector != X86_TRAP_MC) {
 		do_user_exception(regs);
 		return;
 	}
@@ -106,12 +107,12 @@ void interrupt_dispatch(struct pt_regs *regs)
 {
 	int v = regs->vector;
 
-	if (v == 2) {
+	if (v == X86_TRAP_NMI) {
 		do_nmi(regs);
 		return;
 	}
 	clac();			/* user mode may have set RFLAGS.AC; an interrupt does not clear it */
-	if (v < 32) {
+	if (v < X86_NR_EXCEPTIONS) {
 		do_exception(regs);
 		if (user_mode(regs))
 			exit_to_user_mode(regs);

@@ -1,8 +1,8 @@
 /*
  * kernel/mm/fault.c - page faults on user addresses.
  *
- * handle_user_fault(): find the VMA under mmap_lock (read), check the
- * access against the VMA's rights, then handle_mm_fault() resolves it:
+ * handle_user_fault(): find the VMA under mmap_lock, check the access
+ * against the VMA's rights, then handle_mm_fault() resolves it:
  *
  *   PTE not mapped   -> demand-zero: a fresh zeroed page (private), or the
  *                       object's page at that offset (shared)
@@ -14,15 +14,19 @@
  *   anything else    -> spurious: the PTE already allows it (a stale TLB
  *                       entry on this CPU): invlpg and retry
  *
- * A stack (VM_GROWSDOWN) grows on a fault just below it: the lock is
- * taken for writing to move vm_start down (expand_stack), as long as the
- * stack stays within STACK_MAX_SIZE and STACK_GUARD_GAP away from the
- * mapping below it.
+ * A stack (VM_GROWSDOWN) grows on a fault just below it. That moves
+ * vm_start, a change of the tree, so it needs mmap_lock for writing: an
+ * attempt under the read lock gives up with VM_FAULT_RETRY and the fault
+ * starts again under the write lock (expand_stack), which lets the stack
+ * grow as long as it stays within STACK_MAX_SIZE and STACK_GUARD_GAP away
+ * from the mapping below it.
  *
  * The checks, as on Linux x86: a read needs any of VM_READ/VM_WRITE/
  * VM_EXEC (x86 cannot map write-only or exec-only), a write VM_WRITE, an
- * instruction fetch VM_EXEC. Refused: SIGSEGV with SEGV_ACCERR; no VMA:
- * SEGV_MAPERR; beyond a shared object's end: SIGBUS.
+ * instruction fetch VM_EXEC. The answer is a vm_fault_t (vma.h): refused,
+ * VM_FAULT_SIGSEGV with VM_FAULT_BADACCESS; no VMA, with VM_FAULT_BADMAP;
+ * beyond a shared object's end, VM_FAULT_SIGBUS. The architecture makes
+ * the signal of it.
  *
  * Everything runs under page_table_lock once the VMA is known, so faults
  * of several threads of one mm (all holding mmap_lock for reading) never
@@ -32,38 +36,28 @@
 #include "kernel/panic.h"
 #include "kernel/technique.h"
 #include "kernel/mm/page_alloc.h"
-#include "kernel/sched/task.h"
 #include "kernel/errno.h"
-#include "kernel/percpu.h"
-#include "kernel/printk.h"
 #include "kernel/lib/string.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/regs.h"
-
-/* x86 page-fault error code bits */
-#define PF_PROT		(1UL << 0)	/* the page was present (a protection fault) */
-#define PF_WRITE	(1UL << 1)
-#define PF_USER		(1UL << 2)
-#define PF_RSVD		(1UL << 3)
-#define PF_INSTR	(1UL << 4)
 
 static bool pte_mapped(u64 pte) { return pte & (PTE_PRESENT | PTE_PROTNONE); }
 
-/* A new page for an unmapped PTE; called and returns with page_table_lock held. */
-static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, u64 *pte)
+/* A new page for an unmapped PTE. */
+static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, u64 *pte)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct page *page;
 
+	lockdep_assert_held(&mm->page_table_lock);
 	if (vma->vm_shared) {
-		page = anon_shared_page(vma->vm_shared, vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT));
+		page = anon_shared_page(vma, addr);
 		if (!page)
-			return SIGBUS;
+			return VM_FAULT_SIGBUS;
 		mm_count_event(mm, MM_SHARED_FAULTS, 1);
 	} else {
-		page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_MOVABLE);
+		page = alloc_page_vma(GFP_KERNEL | __GFP_ZERO | __GFP_MOVABLE, vma, addr);
 		if (!page)
-			return -ENOMEM;
+			return VM_FAULT_OOM;
 		mm_count_event(mm, MM_DEMAND_ZERO, 1);
 	}
 	WRITE_ONCE(*pte, page_to_phys(page) | vm_get_page_prot(vma->vm_flags));
@@ -71,13 +65,14 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, u64
 	return 0;
 }
 
-/* Write to a present, write-protected private PTE; page_table_lock held. */
-static int do_wp_page(struct vm_area_struct *vma, unsigned long addr, u64 *pte)
+/* Write to a present, write-protected private PTE. */
+static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr, u64 *pte)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct page *old = phys_to_page(*pte & PTE_ADDR_MASK), *new;
 	u64 prot = vm_get_page_prot(vma->vm_flags);
 
+	lockdep_assert_held(&mm->page_table_lock);
 	if (page_count(old) == 1) {
 		/* nobody else maps it: it is ours to write */
 		if (vma->vm_flags & VM_WRITE)
@@ -85,9 +80,9 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long addr, u64 *pte)
 		mm_count_event(mm, MM_COW_REUSES, 1);
 		return 0;
 	}
-	new = alloc_page(GFP_KERNEL | __GFP_MOVABLE);
+	new = alloc_page_vma(GFP_KERNEL | __GFP_MOVABLE, vma, addr);
 	if (!new)
-		return -ENOMEM;
+		return VM_FAULT_OOM;
 	memcpy(page_address(new), page_address(old), PAGE_SIZE);
 	WRITE_ONCE(*pte, page_to_phys(new) | prot);
 	/* no CPU may go on reading the old page once this one writes the new */
@@ -97,18 +92,20 @@ static int do_wp_page(struct vm_area_struct *vma, unsigned long addr, u64 *pte)
 	return 0;
 }
 
-int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags)
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	int created = 0, ret = 0;
+	vm_fault_t ret = 0;
+	int created = 0;
 	u64 *pte;
 
+	mmap_assert_locked(mm);
 	addr = ALIGN_DOWN(addr, PAGE_SIZE);
 	spin_lock(&mm->page_table_lock);
 	pte = user_pte_alloc(mm->pgd, addr, &created);
 	mm_count_event(mm, MM_PGTABLES, created);
 	if (!pte)
-		ret = -ENOMEM;
+		ret = VM_FAULT_OOM;
 	else if (!pte_mapped(*pte))
 		ret = do_anonymous_page(vma, addr, pte);
 	else if ((flags & FAULT_FLAG_WRITE) && !(*pte & PTE_WRITE) && !vma_is_shared(vma))
@@ -149,6 +146,7 @@ int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long
 	struct vm_area_struct *prev = vma_prev(mm, vma);
 	unsigned long grow;
 
+	mmap_assert_write_locked(mm);
 	addr = ALIGN_DOWN(addr, PAGE_SIZE);
 	if (!(vma->vm_flags & VM_GROWSDOWN) || addr < MMAP_MIN_ADDR || vma->vm_end - addr > STACK_MAX_SIZE)
 		return -ENOMEM;
@@ -170,79 +168,58 @@ int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long
 }
 
 /*
- * The fault is just below a stack: trade the read lock for the write lock,
- * grow it if it may, and go back to reading. Returns the VMA that now
- * covers addr, or NULL.
+ * One attempt with mmap_lock held for writing (write) or for reading.
+ * A stack must grow to cover addr: only a writer may move it, so a reader
+ * gives up with VM_FAULT_RETRY (having dropped its lock) for the caller
+ * to try again as a writer.
  */
-static struct vm_area_struct *grow_stack(struct mm_struct *mm, unsigned long addr)
+static vm_fault_t user_fault_locked(struct mm_struct *mm, unsigned long addr, unsigned int flags, bool write)
 {
 	struct vm_area_struct *vma;
+	vm_fault_t ret;
 
-	up_read(&mm->mmap_lock);
-	down_write(&mm->mmap_lock);
-	vma = find_vma(mm, addr);		/* anything may have changed meanwhile */
-	if (vma && vma->vm_start > addr && expand_stack(mm, vma, addr))
-		vma = NULL;
-	downgrade_write(&mm->mmap_lock);
-	return vma;
-}
-
-/*
- * The naive counterpart, for `make bench` only: the whole fault under
- * mmap_lock held for writing, so faults of one mm never overlap.
- */
-static int handle_user_fault_serialized(struct mm_struct *mm, unsigned long addr, unsigned int flags,
-					int *si_code)
-{
-	struct vm_area_struct *vma;
-	int ret;
-
-	down_write(&mm->mmap_lock);
+	if (write)
+		mmap_write_lock(mm);
+	else
+		mmap_read_lock(mm);
 	vma = find_vma(mm, addr);
-	if (vma && vma->vm_start > addr && (vma->vm_flags & VM_GROWSDOWN) && expand_stack(mm, vma, addr))
-		vma = NULL;
-	*si_code = !vma || vma->vm_start > addr ? SEGV_MAPERR : SEGV_ACCERR;
-	if (!vma || vma->vm_start > addr || access_error(vma, flags))
-		ret = SIGSEGV;
+	if (vma && vma->vm_start > addr && (vma->vm_flags & VM_GROWSDOWN)) {
+		if (!write) {
+			ret = VM_FAULT_RETRY;
+			goto out;
+		}
+		if (expand_stack(mm, vma, addr))
+			vma = NULL;
+	}
+	if (!vma || vma->vm_start > addr)
+		ret = VM_FAULT_SIGSEGV | VM_FAULT_BADMAP;
+	else if (access_error(vma, flags))
+		ret = VM_FAULT_SIGSEGV | VM_FAULT_BADACCESS;
 	else
 		ret = handle_mm_fault(vma, addr, flags);
-	up_write(&mm->mmap_lock);
-	if (ret)
-		mm_count_event(mm, MM_BAD_FAULTS, 1);
+out:
+	if (write)
+		mmap_write_unlock(mm);
 	else
-		*si_code = 0;
+		mmap_read_unlock(mm);
 	return ret;
 }
 
-int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags, int *si_code)
+vm_fault_t handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags)
 {
-	struct vm_area_struct *vma;
-	int ret;
+	vm_fault_t ret;
 
 	mm_count_event(mm, MM_FAULTS, 1);
 	if (addr >= mm->task_size || addr < MMAP_MIN_ADDR) {
-		*si_code = SEGV_MAPERR;
-		mm_count_event(mm, MM_BAD_FAULTS, 1);
-		return SIGSEGV;
-	}
-	if (technique_mode(fault_mmap_lock) == FAULT_MMAP_LOCK_WRITE)
-		return handle_user_fault_serialized(mm, addr, flags, si_code);
-	down_read(&mm->mmap_lock);
-	vma = find_vma(mm, addr);
-	if (vma && vma->vm_start > addr && (vma->vm_flags & VM_GROWSDOWN))
-		vma = grow_stack(mm, addr);
-	if (!vma || vma->vm_start > addr) {
-		*si_code = SEGV_MAPERR;
-		ret = SIGSEGV;
-	} else if (access_error(vma, flags)) {
-		*si_code = SEGV_ACCERR;
-		ret = SIGSEGV;
+		ret = VM_FAULT_SIGSEGV | VM_FAULT_BADMAP;
 	} else {
-		*si_code = 0;
-		ret = handle_mm_fault(vma, addr, flags);
+		bool write = technique_mode(fault_mmap_lock) == FAULT_MMAP_LOCK_WRITE;
+
+		ret = user_fault_locked(mm, addr, flags, write);
+		if (ret & VM_FAULT_RETRY)	/* the stack must grow: only a writer may */
+			ret = user_fault_locked(mm, addr, flags, true);
 	}
-	up_read(&mm->mmap_lock);
-	if (ret)
+	if (ret & VM_FAULT_ERROR)
 		mm_count_event(mm, MM_BAD_FAULTS, 1);
 	return ret;
 }

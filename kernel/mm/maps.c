@@ -56,10 +56,10 @@ int show_maps(struct mm_struct *mm, char *buf, size_t size)
 	if (!size)
 		return 0;
 	buf[0] = '\0';
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	for_each_vma(mm, vma)
 		n += show_map_vma(mm, vma, buf + n, size - n);
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	return n;
 }
 

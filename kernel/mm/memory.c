@@ -1,8 +1,9 @@
 /*
- * kernel/mm/memory.c - the page tables under the VMAs: what a PTE says for
- * a VMA's rights, and the walks that remove pages (munmap, MADV_DONTNEED),
- * change rights (mprotect), copy for fork, fault pages in (MAP_POPULATE),
- * and reach another mm's memory (access_remote_vm).
+ * kernel/mm/memory.c - the page tables under the VMAs: the one allocator
+ * of user pages (alloc_page_vma), what a PTE says for a VMA's rights, and
+ * the walks that remove pages (munmap, MADV_DONTNEED), change rights
+ * (mprotect), copy for fork, fault pages in (MAP_POPULATE), and reach
+ * another mm's memory (access_remote_vm).
  *
  * Pages and their references (struct page, kernel/mm/page_alloc.h):
  *   - a private anonymous page holds one reference per PTE that maps it:
@@ -29,8 +30,36 @@
 #define SIZE_2M			(1UL << 21)
 #define MMU_GATHER_BATCH	64	/* pages whose release waits for one flush */
 
+#if CONFIG_DEBUG
+void (*pte_change_observer)(struct mm_struct *mm, bool zap);
+
+/* Self-tests see each batch of PTEs zapped or rewritten, at the moment it is. */
+static void observe_pte_change(struct mm_struct *mm, bool zap)
+{
+	void (*fn)(struct mm_struct *mm, bool zap) = READ_ONCE(pte_change_observer);
+
+	if (fn)
+		fn(mm, zap);
+}
+#else
+static void observe_pte_change(struct mm_struct *mm, bool zap) { }
+#endif
+
 static bool pte_mapped(u64 pte) { return pte & (PTE_PRESENT | PTE_PROTNONE); }
 static struct page *pte_page(u64 pte) { return phys_to_page(pte & PTE_ADDR_MASK); }
+
+/*
+ * Today every user page comes from the node of the CPU that asks, with
+ * the page allocator's fallback to the nearest (Linux's default policy,
+ * local allocation); vma and addr are for the memory policies to come,
+ * which act here and nowhere else.
+ */
+struct page *alloc_page_vma(gfp_t gfp, struct vm_area_struct *vma, unsigned long addr)
+{
+	(void)vma;
+	(void)addr;
+	return alloc_pages_node(NUMA_NO_NODE, gfp, 0);
+}
 
 u64 vm_get_page_prot(unsigned long vm_flags)
 {
@@ -78,6 +107,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 	struct mmu_gather tlb = { .mm = mm };
 	unsigned long va = start;
 
+	mmap_assert_locked(mm);		/* for writing unless MADV_DONTNEED: see its comment */
 	while (va < end) {
 		long zapped = 0;
 
@@ -98,6 +128,8 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 			zapped++;
 		}
 		spin_unlock(&mm->page_table_lock);
+		if (zapped)
+			observe_pte_change(mm, true);
 		mm_count_event(mm, MM_RSS, -zapped);
 		tlb_flush_mmu(&tlb);
 	}
@@ -111,6 +143,7 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 	u64 prot = vm_get_page_prot(vma->vm_flags);
 	bool changed = false;
 
+	mmap_assert_write_locked(mm);	/* new rights and their PTEs: one window */
 	spin_lock(&mm->page_table_lock);
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
 		u64 *pte = user_pte_lookup(mm->pgd, va), p;
@@ -128,8 +161,10 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 		changed = true;
 	}
 	spin_unlock(&mm->page_table_lock);
-	if (changed)
+	if (changed) {
+		observe_pte_change(mm, false);
 		flush_tlb_mm_range(mm, start, end);
+	}
 }
 
 /* ---- fork ---- */
@@ -139,6 +174,8 @@ int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma)
 	struct mm_struct *src = vma->vm_mm;
 	int err = 0;
 
+	mmap_assert_write_locked(src);	/* its PTEs lose their write bit */
+	mmap_assert_write_locked(dst);
 	spin_lock(&src->page_table_lock);
 	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
 		u64 *spte = user_pte_lookup(src->pgd, va), *dpte;
@@ -168,16 +205,17 @@ int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma)
 
 /* ---- faulting in ---- */
 
-int populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+vm_fault_t populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	unsigned int flags = (vma->vm_flags & VM_WRITE) ? FAULT_FLAG_WRITE : 0;
 
+	mmap_assert_locked(vma->vm_mm);
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
 		return 0;		/* PROT_NONE: nothing to populate, as in Linux */
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
-		int err = handle_mm_fault(vma, va, flags);
-		if (err)
-			return err;
+		vm_fault_t ret = handle_mm_fault(vma, va, flags);
+		if (ret & VM_FAULT_ERROR)
+			return ret;
 	}
 	return 0;
 }
@@ -203,7 +241,7 @@ long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, size_
 	unsigned int flags = FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0);
 	size_t done = 0;
 
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	while (done < len) {
 		unsigned long va = addr + done, off = va & (PAGE_SIZE - 1);
 		size_t n = min((size_t)(PAGE_SIZE - off), len - done);
@@ -212,7 +250,7 @@ long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, size_
 
 		if (!vma || vma->vm_start > va || va < addr)
 			break;
-		if (handle_mm_fault(vma, va, flags))
+		if (handle_mm_fault(vma, va, flags) & VM_FAULT_ERROR)
 			break;
 		page = get_mapped_page(mm, ALIGN_DOWN(va, PAGE_SIZE));
 		if (!page)
@@ -224,6 +262,6 @@ long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, size_
 		put_page(page);
 		done += n;
 	}
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	return done;
 }

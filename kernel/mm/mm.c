@@ -62,7 +62,7 @@ void vma_caches_init(void);
 void mm_caches_init(void)
 {
 	init_mm.pgd = kernel_pml4;
-	init_rwsem(&init_mm.mmap_lock, "init_mm.mmap_lock", LOCK_RANK_MMAP_LOCK);
+	mmap_init_lock(&init_mm, "init_mm.mmap_lock");
 	spin_lock_init_rank(&init_mm.page_table_lock, "init_mm.page_table_lock", LOCK_RANK_PAGE_TABLE);
 	mm_cachep = kmem_cache_create("mm_struct", sizeof(struct mm_struct), 64, SLAB_HWCACHE_ALIGN, NULL);
 	if (!mm_cachep)
@@ -81,13 +81,12 @@ struct mm_struct *mm_alloc(void)
 		kmem_cache_free(mm_cachep, mm);
 		return NULL;
 	}
-	init_rwsem(&mm->mmap_lock, "mm->mmap_lock", LOCK_RANK_MMAP_LOCK);
+	mmap_init_lock(mm, "mm->mmap_lock");
 	spin_lock_init_rank(&mm->page_table_lock, "mm->page_table_lock", LOCK_RANK_PAGE_TABLE);
 	atomic_set(&mm->mm_users, 1);
 	atomic_set(&mm->mm_count, 1);
 	mm->mm_rb = RB_ROOT;
 	INIT_LIST_HEAD(&mm->mmap);
-	seqcount_init(&mm->mm_seq);
 	mm->task_size = TASK_SIZE;
 	mm->mmap_base = STACK_TOP - MMAP_GAP;
 	atomic_long_inc(&mm_live);
@@ -169,7 +168,7 @@ static void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *tmp;
 
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	list_for_each_entry_safe(vma, tmp, &mm->mmap, vm_list) {
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		vma_unlink(mm, vma);
@@ -178,7 +177,7 @@ static void exit_mmap(struct mm_struct *mm)
 	spin_lock(&mm->page_table_lock);
 	free_pgtables(mm);
 	spin_unlock(&mm->page_table_lock);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 }
 
 void mmput(struct mm_struct *mm)
@@ -241,11 +240,15 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 {
 	struct mm_struct *mm = mm_alloc();
 	struct vm_area_struct *vma;
+	bool locked;
 	int err = 0;
 
 	if (!mm)
 		return NULL;
-	down_write(&old->mmap_lock);
+	mmap_write_lock(old);
+	/* nobody else knows mm yet: its lock is free, and holding it keeps vma_link's contract */
+	locked = mmap_write_trylock(mm);
+	BUG_ON(!locked);
 	mm->mmap_base = old->mmap_base;
 	mm->task_size = old->task_size;
 	mm->start_code = old->start_code;
@@ -269,7 +272,6 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 			break;
 		}
 		copy->vm_mm = mm;
-		/* no mmap_lock on mm: nobody else knows it yet */
 		vma_link(mm, copy);
 		err = copy_page_range(mm, vma);
 		if (err)
@@ -277,7 +279,8 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	}
 	/* the parent's private pages just became read-only */
 	flush_tlb_mm_range(old, 0, TASK_SIZE);
-	up_write(&old->mmap_lock);
+	mmap_write_unlock(mm);
+	mmap_write_unlock(old);
 	if (err) {
 		mmput(mm);
 		return NULL;

@@ -16,15 +16,16 @@
  *             the pgd and the struct.
  *
  * Locks, outermost first:
- *   mm->mmap_lock (rwsem, LOCK_RANK_MMAP_LOCK): the VMA tree and list.
- *       Readers: page faults, find_vma, access_remote_vm. Writers:
- *       mmap, munmap, mprotect, brk, fork (dup_mm), exit.
+ *   mm->mmap_lock (rwsem, LOCK_RANK_MMAP_LOCK): the VMA tree and list,
+ *       taken only through kernel/mm/mmap_lock.h. Readers: page faults,
+ *       find_vma, access_remote_vm. Writers: mmap, munmap, mprotect, brk,
+ *       fork (dup_mm), exit, a stack growing.
  *   mm->page_table_lock (spinlock, LOCK_RANK_PAGE_TABLE): the user page
  *       tables; faults under a read mmap_lock race only through it.
  *   anon_shared->lock: the pages of a MAP_SHARED anonymous object.
  *   mmlist_lock (alone): the list of all user mms, for the monitor.
- * The VMA sequence count mm->mm_seq is written only with mmap_lock held
- * for writing, so it needs no lock of its own.
+ * mm->mm_lock_seq is odd exactly while mmap_lock is held for writing
+ * (mmap_lock.h): only that holder writes it, so it needs no lock of its own.
  */
 #ifndef KERNEL_MM_MM_H
 #define KERNEL_MM_MM_H
@@ -72,7 +73,7 @@ struct mm_struct {
 	struct rb_root mm_rb;
 	struct list_head mmap;
 	int map_count;
-	seqcount_t mm_seq;		/* bumped (twice) by every change to the tree */
+	seqcount_t mm_lock_seq;		/* odd while mmap_lock is held for writing */
 	unsigned long highest_vm_end;	/* end of the last VMA; 0 if none */
 
 	spinlock_t page_table_lock;	/* the user half of pgd and all tables below */
@@ -147,5 +148,7 @@ long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, size_
 
 /* /proc/PID/maps lines for mm into buf (NUL-terminated); returns the length. */
 int show_maps(struct mm_struct *mm, char *buf, size_t size);
+
+#include "kernel/mm/mmap_lock.h"	/* needs struct mm_struct above */
 
 #endif

@@ -1,12 +1,21 @@
 /*
  * kernel/mm/mmap.c - mmap, munmap, mprotect, madvise and brk on an mm,
- * with Linux's argument checks and errno values (see vma.h).
+ * with Linux's argument checks and errno values (see vma.h), and the
+ * system calls (sys_mmap ...) that apply them to the calling process.
  *
  * Each vm_* entry validates its arguments, takes mmap_lock (for writing,
  * except MADV_DONTNEED which, as in Linux, only needs it for reading since
  * it changes no VMA) and works on whole VMAs: a range that starts or ends
  * inside a VMA splits it first; afterwards neighbours that became
  * compatible merge again, so the tree stays as small as the mappings allow.
+ *
+ * Holding mmap_lock for writing is the window in which the mm is seen to
+ * change (mm->mm_lock_seq odd, kernel/mm/mmap_lock.h). Everything that
+ * makes a VMA's rights or extent wrong for a fault in flight happens
+ * inside it: the splits, merges and tree edits, munmap's zap of the PTEs
+ * and mprotect's rewrite of them. What changes no VMA is done outside it:
+ * MAP_POPULATE faults its pages in after downgrading to the read lock,
+ * and MADV_DONTNEED zaps under the read lock alone.
  *
  * Where Linux's semantics are worth spelling out:
  *   - mmap: no MAP_ANONYMOUS -> EBADF (there are no files); len 0 ->
@@ -27,6 +36,7 @@
  *     break unchanged; the call returns the break either way.
  */
 #include "kernel/mm/vma.h"
+#include "kernel/sched/task.h"
 #include "kernel/errno.h"
 
 #define MAX_MAP_COUNT	65530		/* Linux's default vm.max_map_count */
@@ -52,6 +62,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	struct vm_area_struct *vma, *last;
 	unsigned long end;
 
+	mmap_assert_write_locked(mm);	/* the zap below must happen inside the window */
 	if (!IS_ALIGNED(start, PAGE_SIZE) || start > mm->task_size || len > mm->task_size - start)
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
@@ -78,9 +89,9 @@ int vm_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len)
 {
 	int ret;
 
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	ret = do_munmap(mm, addr, len);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -92,6 +103,7 @@ long mmap_region(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	struct vm_area_struct *vma;
 	int err;
 
+	mmap_assert_write_locked(mm);
 	err = do_munmap(mm, addr, len);		/* MAP_FIXED replaces */
 	if (err)
 		return err;
@@ -157,7 +169,7 @@ long vm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
 
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	if ((flags & MAP_32BIT) && !(flags & MAP_FIXED))
 		ret = unmapped_area_topdown(mm, len, MAP_32BIT_LOW, MAP_32BIT_HIGH);
 	else
@@ -168,16 +180,19 @@ long vm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		ret = -EEXIST;
 	if (ret >= 0)
 		ret = mmap_region(mm, ret, len, vm_flags, ret >> PAGE_SHIFT);
-	if (ret >= 0 && (flags & (MAP_POPULATE | MAP_LOCKED)) && !(flags & MAP_NONBLOCK)) {
-		unsigned long end = ret + len;
-		for (unsigned long a = ret; a < end; ) {
-			struct vm_area_struct *vma = find_vma(mm, a);
-			unsigned long e = min(vma->vm_end, end);
-			populate_range(vma, a, e);	/* like Linux, a failure to populate is not reported */
-			a = e;
-		}
+	if (ret < 0 || !(flags & (MAP_POPULATE | MAP_LOCKED)) || (flags & MAP_NONBLOCK)) {
+		mmap_write_unlock(mm);
+		return ret;
 	}
-	up_write(&mm->mmap_lock);
+	/* faulting pages in changes no VMA: done as a reader, beside other faults */
+	mmap_write_downgrade(mm);
+	for (unsigned long a = ret, end = ret + len; a < end; ) {
+		struct vm_area_struct *vma = find_vma(mm, a);
+		unsigned long e = min(vma->vm_end, end);
+		populate_range(vma, a, e);	/* like Linux, a failure to populate is not reported */
+		a = e;
+	}
+	mmap_read_unlock(mm);
 	return ret;
 }
 
@@ -190,9 +205,9 @@ long vm_map_fixed(struct mm_struct *mm, unsigned long addr, unsigned long len, u
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (!len || !range_ok(mm, addr, len))
 		return -ENOMEM;
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	ret = mmap_region(mm, addr, len, vm_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC, addr >> PAGE_SHIFT);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -204,12 +219,15 @@ typedef unsigned long (*flags_fn)(unsigned long old, unsigned long arg);
  * Sets new flags on every VMA part in [start, end): splits at the ends,
  * rewrites the PTEs when the rights change, merges. Holes are skipped;
  * returns -ENOMEM if there was one (after doing the rest), as madvise does.
+ * The new rights and the PTEs that carry them change in one write window.
  */
 static int apply_vma_flags(struct mm_struct *mm, unsigned long start, unsigned long end,
 			   flags_fn fn, unsigned long arg)
 {
 	unsigned long cur = start;
 	int ret = 0;
+
+	mmap_assert_write_locked(mm);
 
 	while (cur < end) {
 		struct vm_area_struct *vma = find_vma(mm, cur);
@@ -229,9 +247,7 @@ static int apply_vma_flags(struct mm_struct *mm, unsigned long start, unsigned l
 			if (vma->vm_end > end && !split_vma(mm, vma, end))
 				return -ENOMEM;
 			bool rights = (newflags ^ vma->vm_flags) & VM_ACCESS_FLAGS;
-			write_seqcount_begin(&mm->mm_seq);
 			vma->vm_flags = newflags;
-			write_seqcount_end(&mm->mm_seq);
 			if (rights)
 				change_protection(vma, vma->vm_start, vma->vm_end);
 		}
@@ -263,21 +279,22 @@ int vm_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, un
 	end = start + len;
 	if (!len || end <= start)
 		return -ENOMEM;
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	/* all of it mapped, and nowhere more than VM_MAY* allows */
 	for (cur = start; cur < end; cur = vma->vm_end) {
 		vma = find_vma(mm, cur);
 		if (!vma || vma->vm_start > cur) {
-			up_write(&mm->mmap_lock);
-			return -ENOMEM;
+			ret = -ENOMEM;
+			goto out;
 		}
 		if ((vm_prot & ~(vma->vm_flags >> 4)) & VM_ACCESS_FLAGS) {	/* VM_MAYx = VM_x << 4 */
-			up_write(&mm->mmap_lock);
-			return -EACCES;
+			ret = -EACCES;
+			goto out;
 		}
 	}
 	ret = apply_vma_flags(mm, start, end, set_prot, vm_prot);
-	up_write(&mm->mmap_lock);
+out:
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -295,11 +312,20 @@ static unsigned long advise_flags(unsigned long old, unsigned long advice)
 	}
 }
 
-/* MADV_DONTNEED / MADV_FREE: drop the pages; mmap_lock held for reading. */
+/*
+ * MADV_DONTNEED / MADV_FREE: drop the pages. It changes no VMA, so, as in
+ * Linux, mmap_lock held for reading is enough and the write window stays
+ * shut: a fault in flight finds the VMA exactly as it was. A fault racing
+ * with the zap on the same page is settled by page_table_lock, and either
+ * order is valid: the fault first, and its page is zapped (the next touch
+ * faults again); the zap first, and the fault maps a fresh page.
+ */
 static int madvise_dontneed(struct mm_struct *mm, unsigned long start, unsigned long end, int advice)
 {
 	unsigned long cur = start;
 	int ret = 0;
+
+	mmap_assert_locked(mm);
 
 	while (cur < end) {
 		struct vm_area_struct *vma = find_vma(mm, cur);
@@ -337,14 +363,14 @@ int vm_madvise(struct mm_struct *mm, unsigned long start, unsigned long len, int
 	if (end == start)
 		return 0;
 	if (advice == MADV_DONTNEED || advice == MADV_FREE) {
-		down_read(&mm->mmap_lock);
+		mmap_read_lock(mm);
 		ret = madvise_dontneed(mm, start, end, advice);
-		up_read(&mm->mmap_lock);
+		mmap_read_unlock(mm);
 		return ret;
 	}
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	ret = apply_vma_flags(mm, start, end, advise_flags, advice);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -355,7 +381,7 @@ unsigned long vm_brk(struct mm_struct *mm, unsigned long brk)
 	unsigned long oldbrk, newbrk;
 	struct vm_area_struct *next;
 
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	if (brk < mm->start_brk || brk > mm->task_size)
 		goto out;
 	newbrk = ALIGN_UP(brk, PAGE_SIZE);
@@ -377,6 +403,40 @@ unsigned long vm_brk(struct mm_struct *mm, unsigned long brk)
 		mm->brk = brk;
 out:
 	brk = mm->brk;
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return brk;
+}
+
+/* ---- the system calls: current's mm, through the vm_* entries above ---- */
+
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+	      long fd, unsigned long off)
+{
+	if (off & ~PAGE_MASK)
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		/* no files: the console descriptors cannot be mapped, the rest do not exist */
+		return (fd >= 0 && fd < 3) ? -ENODEV : -EBADF;
+	}
+	return vm_mmap(current->mm, addr, len, prot, flags, off >> PAGE_SHIFT);
+}
+
+long sys_munmap(unsigned long addr, unsigned long len)
+{
+	return vm_munmap(current->mm, addr, len);
+}
+
+long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
+{
+	return vm_mprotect(current->mm, addr, len, prot);
+}
+
+long sys_madvise(unsigned long addr, unsigned long len, int advice)
+{
+	return vm_madvise(current->mm, addr, len, advice);
+}
+
+long sys_brk(unsigned long brk)
+{
+	return vm_brk(current->mm, brk);
 }

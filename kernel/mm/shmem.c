@@ -11,6 +11,8 @@
  *     object's size needs (4 levels hold 2^36 pages), built on demand;
  *   - each page in it holds one reference for the object; each PTE that
  *     maps it holds another (taken by anon_shared_page());
+ *   - its pages come from alloc_page_vma() with the faulting VMA and
+ *     address, like every user page, so a memory policy sees them too;
  *   - the object is refcounted by the VMAs that use it (split and fork
  *     take a reference); the last put frees the pages and the nodes.
  *
@@ -99,8 +101,10 @@ void anon_shared_put(struct anon_shared *obj)
 	atomic_long_dec(&anon_shared_live);
 }
 
-struct page *anon_shared_page(struct anon_shared *obj, unsigned long index)
+struct page *anon_shared_page(struct vm_area_struct *vma, unsigned long addr)
 {
+	struct anon_shared *obj = vma->vm_shared;
+	unsigned long index = linear_page_index(vma, addr);
 	void **node = obj->root, **slot;
 	struct page *page = NULL;
 
@@ -116,7 +120,7 @@ struct page *anon_shared_page(struct anon_shared *obj, unsigned long index)
 		node = *slot;
 	}
 	if (!*slot)
-		*slot = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_MOVABLE);	/* the object's reference */
+		*slot = alloc_page_vma(GFP_KERNEL | __GFP_ZERO | __GFP_MOVABLE, vma, addr);	/* the object's reference */
 	page = *slot;
 	if (page)
 		get_page(page);		/* the caller's */

@@ -39,6 +39,7 @@
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/cpumask.h"
+#include "kernel/sync/lockdep.h"
 #include "kernel/sync/rcupdate.h"
 
 #define SLAB_MIN_OBJECTS	8	/* a slab grows until it holds this many */
@@ -103,9 +104,10 @@ static struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int nid)
 	return page;
 }
 
-/* Forgets a slab that is off every list (list_lock held); the caller then frees it. */
+/* Forgets a slab that is off every list; the caller then frees it. */
 static void discard_slab_locked(struct kmem_cache *s, struct kmem_cache_node *n, struct page *page)
 {
+	lockdep_assert_held(&n->list_lock);
 	n->nr_slabs--;
 	n->total_objects -= page->objects;
 }
@@ -151,9 +153,10 @@ static void free_slab(struct kmem_cache *s, struct page *page)
 	__free_slab(s, page);
 }
 
-/* Puts an unfrozen slab on the list its freelist calls for (list_lock held). */
+/* Puts an unfrozen slab on the list its freelist calls for. */
 static void add_to_node_list(struct kmem_cache_node *n, struct page *page)
 {
+	lockdep_assert_held(&n->list_lock);
 	if (page->freelist) {
 		list_add(&page->lru, &n->partial);
 		n->nr_partial++;
@@ -164,6 +167,7 @@ static void add_to_node_list(struct kmem_cache_node *n, struct page *page)
 
 static void remove_from_node_list(struct kmem_cache_node *n, struct page *page)
 {
+	lockdep_assert_held(&n->list_lock);
 	list_del(&page->lru);
 	if (page->freelist)
 		n->nr_partial--;
@@ -482,12 +486,14 @@ void slab_unfreeze(struct kmem_cache *s, struct page *page)
 		free_slab(s, page);
 }
 
-/* Calls fn for every object not on page->freelist (list_lock held). */
+/* Calls fn for every object not on page->freelist. */
 static int for_each_allocated_locked(struct kmem_cache *s, struct page *page,
 				     void (*fn)(struct kmem_cache *, void *, void *), void *arg)
 {
 	unsigned long free[BITS_TO_LONGS(SLAB_MAX_OBJECTS)] = { 0 };
 	int count = 0;
+
+	lockdep_assert_held(&get_node(s, page)->list_lock);
 
 	for (void *p = page->freelist; p; p = get_freepointer(s, p))
 		set_bit(((char *)p - (char *)slab_obj_at(s, page, 0)) / s->size, free);

@@ -13,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "kernel/lib/string.h"
+#include "kernel/sync/lockdep.h"
 
 unsigned long kmem_cache_objects_in_use(struct kmem_cache *s)
 {
@@ -40,11 +41,13 @@ static long leak_slab_objects(void)
 }
 LEAK_COUNTER("slab objects", leak_slab_objects);
 
-/* Checks one unfrozen slab on node n's lists (list_lock held); returns its problems. */
+/* Checks one unfrozen slab on node nid's lists; returns its problems. */
 static int check_slab(struct kmem_cache *s, int nid, struct page *page, bool on_partial, unsigned long *inuse)
 {
 	unsigned int free = 0;
 	int bad = 0;
+
+	lockdep_assert_held(&s->node[nid].list_lock);
 
 	for (void *p = page->freelist; p && free <= page->objects; p = get_freepointer(s, p)) {
 		long off = (char *)p - (char *)slab_obj_at(s, page, 0);

@@ -11,11 +11,11 @@
  * Since a VMA's gap depends on its predecessor, linking or unlinking a VMA
  * changes the gap of the one after it too: both paths are recomputed.
  *
- * Every change runs with mmap_lock held for writing and inside
- * write_seqcount_begin/end(&mm->mm_seq), so a lockless reader (the RCU
- * fault path of the next step) can tell that the tree moved under it.
- * An unlinked VMA is freed by call_rcu(): such a reader may still be
- * looking at it.
+ * Every change runs with mmap_lock held for writing (asserted), so inside
+ * the window where mm->mm_lock_seq is odd (kernel/mm/mmap_lock.h): a
+ * lockless reader (the RCU fault path of the next step) can tell that the
+ * tree moved under it. An unlinked VMA is freed by call_rcu(): such a
+ * reader may still be looking at it. Lookups need mmap_lock held at all.
  */
 #include "kernel/mm/vma.h"
 #include "kernel/mm/slab.h"
@@ -153,6 +153,7 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	struct rb_node **link = &mm->mm_rb.node, *parent = NULL;
 	struct vm_area_struct *prev = NULL, *next;
 
+	mmap_assert_write_locked(mm);
 	while (*link) {
 		struct vm_area_struct *v = rb_vma(*link);
 		parent = *link;
@@ -163,7 +164,6 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 			link = &parent->right;
 		}
 	}
-	write_seqcount_begin(&mm->mm_seq);
 	list_add(&vma->vm_list, prev ? &prev->vm_list : &mm->mmap);
 	rb_link_node(&vma->vm_rb, parent, link);
 	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
@@ -172,14 +172,13 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 		gap_propagate(&next->vm_rb, NULL);	/* its gap shrank */
 	mm->map_count++;
 	update_highest(mm);
-	write_seqcount_end(&mm->mm_seq);
 }
 
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *next = vma_next(mm, vma);
 
-	write_seqcount_begin(&mm->mm_seq);
+	mmap_assert_write_locked(mm);
 	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	list_del(&vma->vm_list);
 	INIT_LIST_HEAD(&vma->vm_list);
@@ -187,7 +186,6 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 		gap_propagate(&next->vm_rb, NULL);	/* its gap grew */
 	mm->map_count--;
 	update_highest(mm);
-	write_seqcount_end(&mm->mm_seq);
 }
 
 /*
@@ -199,7 +197,7 @@ void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned lon
 	struct mm_struct *mm = vma->vm_mm;
 	struct vm_area_struct *next = vma_next(mm, vma);
 
-	write_seqcount_begin(&mm->mm_seq);
+	mmap_assert_write_locked(mm);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
@@ -207,7 +205,6 @@ void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned lon
 	if (next)
 		gap_propagate(&next->vm_rb, NULL);
 	update_highest(mm);
-	write_seqcount_end(&mm->mm_seq);
 }
 
 struct vm_area_struct *split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
@@ -258,6 +255,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 	struct rb_node *n = mm->mm_rb.node;
 	struct vm_area_struct *found = NULL;
 
+	mmap_assert_locked(mm);
 	while (n) {
 		struct vm_area_struct *v = rb_vma(n);
 		if (v->vm_end > addr) {
@@ -314,6 +312,7 @@ long unmapped_area_topdown(struct mm_struct *mm, unsigned long len, unsigned lon
 {
 	unsigned long start = max(mm->highest_vm_end, low), found;
 
+	mmap_assert_locked(mm);
 	if (high <= low || len > high - low)
 		return -ENOMEM;
 	/* above the last VMA first: that gap is in no node */
@@ -369,6 +368,7 @@ int validate_mm(struct mm_struct *mm)
 	struct rb_node *n = rb_first(&mm->mm_rb);
 	int bad = 0, count = 0;
 
+	mmap_assert_locked(mm);
 	if (rb_verify(&mm->mm_rb) < 0)
 		bad++;
 	for_each_vma(mm, vma) {

@@ -12,14 +12,16 @@
  *	vma_gap(vma) = vma->vm_start - (prev ? prev->vm_end : 0)
  * and rb_subtree_gap is the largest vma_gap of the VMA's subtree.
  *
- * A VMA taken out of the tree is freed by call_rcu(), and mm->mm_seq is
- * bumped around every change of the tree: the ground for a page-fault path
- * that finds its VMA under RCU without mmap_lock.
+ * A VMA taken out of the tree is freed by call_rcu(), and every change of
+ * the tree happens with mmap_lock held for writing, while mm->mm_lock_seq
+ * is odd (kernel/mm/mmap_lock.h): the ground for a page-fault path that
+ * finds its VMA under RCU without mmap_lock.
  */
 #ifndef KERNEL_MM_VMA_H
 #define KERNEL_MM_VMA_H
 
 #include "kernel/mm/mm.h"
+#include "kernel/mm/page_alloc.h"
 
 /* vm_flags: Linux's bits and values. */
 #define VM_NONE		0x00000000UL
@@ -81,15 +83,42 @@
 #define MADV_HUGEPAGE		14
 #define MADV_NOHUGEPAGE		15
 
-/* Fault flags (handle_user_fault) and the signals it answers with. */
+/*
+ * What a fault asks for (the flags in) and what came of it (vm_fault_t
+ * out), in Linux's manner. The architecture turns its own fault record
+ * (an x86 error code) into FAULT_FLAG_* bits, and turns the result back
+ * into a signal and its si_code in one place (arch/x86_64/fault.c): the
+ * mm knows neither error codes nor signal numbers.
+ */
 #define FAULT_FLAG_WRITE	0x01	/* a write access */
 #define FAULT_FLAG_INSTRUCTION	0x02	/* an instruction fetch */
 #define FAULT_FLAG_USER		0x04	/* from user mode */
 #define FAULT_FLAG_REMOTE	0x08	/* access_remote_vm: ignore the VMA's PROT_ */
-#define SIGBUS			7
-#define SIGSEGV			11
-#define SEGV_MAPERR		1	/* no mapping at the address */
-#define SEGV_ACCERR		2	/* mapped, but the access is not allowed */
+
+/*
+ * 0: resolved, retry the access. Otherwise bits, Linux's values for
+ * Linux's meanings:
+ *   VM_FAULT_OOM       no memory for a page or a page table
+ *   VM_FAULT_SIGBUS    the VMA covers the address but has no page for it
+ *                      (past the end of its shared object)
+ *   VM_FAULT_SIGSEGV   the access is refused, always with one reason:
+ *     VM_FAULT_BADMAP    no VMA covers the address
+ *     VM_FAULT_BADACCESS a VMA covers it and its rights refuse this access
+ *   VM_FAULT_RETRY     the attempt gave up its locks without resolving
+ *                      the fault: start again (never leaves fault.c)
+ * The reason picks the si_code, a mapping error or an access error.
+ * Linux's x86 code tells the two apart itself, because there the
+ * architecture finds the VMA; here the mm finds it, so the mm says which
+ * (the two reasons are arm64's VM_FAULT_BADMAP/BADACCESS, made generic).
+ */
+typedef unsigned int vm_fault_t;
+#define VM_FAULT_OOM		0x000001
+#define VM_FAULT_SIGBUS		0x000002
+#define VM_FAULT_SIGSEGV	0x000040
+#define VM_FAULT_RETRY		0x000400
+#define VM_FAULT_BADMAP		0x010000
+#define VM_FAULT_BADACCESS	0x020000
+#define VM_FAULT_ERROR		(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 
 struct anon_shared;
 
@@ -110,6 +139,11 @@ static inline bool vma_is_shared(const struct vm_area_struct *vma) { return vma-
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 {
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+/* The page index of addr in the VMA's backing: its shared object's offset, for shared memory. */
+static inline unsigned long linear_page_index(const struct vm_area_struct *vma, unsigned long addr)
+{
+	return vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 }
 
 /* ---- the tree (kernel/mm/vma.c); mmap_lock held, for writing where it changes ---- */
@@ -155,6 +189,14 @@ int vm_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len, uns
 int vm_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len, int advice);
 unsigned long vm_brk(struct mm_struct *mm, unsigned long brk);
 
+/* The system calls themselves, on current's mm (the table: kernel/proc/syscall.c). */
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+	      long fd, unsigned long off);
+long sys_munmap(unsigned long addr, unsigned long len);
+long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
+long sys_madvise(unsigned long addr, unsigned long len, int advice);
+long sys_brk(unsigned long brk);
+
 /*
  * For exec (B): a private anonymous mapping with explicit VM_ flags (e.g.
  * VM_READ|VM_WRITE|VM_GROWSDOWN for the stack, VM_READ|VM_EXEC for text)
@@ -170,12 +212,12 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 /* ---- faults (kernel/mm/fault.c) ---- */
 
 /*
- * The page-fault entry: takes mmap_lock for reading, finds the VMA, checks
- * the access and resolves it (demand-zero, shared page, copy-on-write).
- * Returns 0 when the access can be retried; else SIGSEGV (with *si_code
- * SEGV_MAPERR or SEGV_ACCERR), SIGBUS, or -ENOMEM.
+ * The page-fault entry: takes mmap_lock, finds the VMA (growing a stack
+ * down to addr if it must), checks the access and resolves it
+ * (demand-zero, shared page, copy-on-write). 0 when the access can be
+ * retried, else a VM_FAULT_ERROR bit with its reason.
  */
-int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags, int *si_code);
+vm_fault_t handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags);
 /* `make bench` only: faults take mmap_lock for writing (the naive counterpart). */
 enum { FAULT_MMAP_LOCK_WRITE, FAULT_MMAP_LOCK_READ };	/* the technique fault_mmap_lock (fault.c) */
 DECLARE_TECHNIQUE(fault_mmap_lock);
@@ -183,28 +225,47 @@ DECLARE_TECHNIQUE(fault_mmap_lock);
 int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
 #define STACK_MAX_SIZE		(8UL << 20)		/* Linux's default RLIMIT_STACK */
 #define STACK_GUARD_GAP		(256UL << PAGE_SHIFT)	/* Linux's stack_guard_gap */
-/* The same with mmap_lock held and the VMA found and checked. */
-int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);
+/* The same with mmap_lock held and the VMA found and checked: 0, VM_FAULT_OOM or VM_FAULT_SIGBUS. */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);
 
 /* ---- page tables of VMAs (kernel/mm/memory.c), mmap_lock held ---- */
+
+/*
+ * The one choke point for every page the kernel allocates to back user
+ * memory: demand-zero pages and copy-on-write copies (fault.c), and the
+ * pages of a MAP_SHARED object (shmem.c). vma and addr say whose page it
+ * is, so a memory policy (the VMA's, the task's, or the shared object's
+ * for that offset) has exactly one place to choose the node. NULL: no
+ * memory. gfp: __GFP_MOVABLE and, unless the caller fills the page,
+ * __GFP_ZERO.
+ */
+struct page *alloc_page_vma(gfp_t gfp, struct vm_area_struct *vma, unsigned long addr);
 
 /* The PTE bits for a VMA's rights (user, present, write, NX). */
 u64 vm_get_page_prot(unsigned long vm_flags);
 /* Removes the pages of [start, end) of vma (munmap, MADV_DONTNEED), with the TLB flush. */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
-/* Rewrites the PTEs of [start, end) to vma's current rights, with the TLB flush. */
+/* Rewrites the PTEs of [start, end) to vma's current rights, with the TLB flush; mmap_lock held for writing. */
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 /* Fork: copies the PTEs of vma into dst's tables, write-protecting private pages in both. */
 int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma);
-/* Faults in every page of [start, end) of vma (MAP_POPULATE). */
-int populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+/* Faults in every page of [start, end) of vma (MAP_POPULATE); 0 or the first failure. */
+vm_fault_t populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+#if CONFIG_DEBUG
+/* Self-tests only: called with the mm after each batch of PTEs zapped (zap) or rewritten. */
+extern void (*pte_change_observer)(struct mm_struct *mm, bool zap);
+#endif
 
 /* MAP_SHARED anonymous objects (kernel/mm/shmem.c). */
 struct anon_shared *anon_shared_create(unsigned long nr_pages);
 void anon_shared_get(struct anon_shared *obj);
 void anon_shared_put(struct anon_shared *obj);
-/* The page at index, created zeroed if absent, with a reference for the caller. */
-struct page *anon_shared_page(struct anon_shared *obj, unsigned long index);
+/*
+ * The page of vma's object that backs addr, created zeroed (by
+ * alloc_page_vma) if absent, with a reference for the caller; NULL past
+ * the object's end or without memory.
+ */
+struct page *anon_shared_page(struct vm_area_struct *vma, unsigned long addr);
 long nr_anon_shared(void);
 
 #endif

@@ -100,11 +100,13 @@ static bool key_equal(const struct futex_key *x, const struct futex_key *y)
 	return x->a == y->a && x->b == y->b;
 }
 
-/* Physical address of a mapped user address in mm, or 0 (mmap_lock held). */
+/* Physical address of a mapped user address in mm, or 0. */
 static phys_addr_t user_phys_addr(struct mm_struct *mm, unsigned long va)
 {
 	static const int shift[4] = { 39, 30, 21, 12 };
 	u64 *table = mm->pgd;
+
+	mmap_assert_locked(mm);
 
 	for (int level = 0; level < 4; level++) {
 		u64 e = READ_ONCE(table[(va >> shift[level]) & 511]);
@@ -135,14 +137,14 @@ static int get_futex_key(u32 __user *uaddr, bool shared, struct futex_key *key)
 	key->b = a;
 	if (!shared)
 		return 0;
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	vma = find_vma(mm, a);
 	if (!vma || vma->vm_start > a) {
-		up_read(&mm->mmap_lock);
+		mmap_read_unlock(mm);
 		return -EFAULT;
 	}
 	shared_mapping = vma->vm_flags & VM_SHARED;
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	if (!shared_mapping)
 		return 0;
 	for (int tries = 0; tries < 3; tries++) {
@@ -150,9 +152,9 @@ static int get_futex_key(u32 __user *uaddr, bool shared, struct futex_key *key)
 		if (get_user(v, uaddr))		/* faults the page in */
 			return -EFAULT;
 		(void)v;
-		down_read(&mm->mmap_lock);
+		mmap_read_lock(mm);
 		pa = user_phys_addr(mm, a);
-		up_read(&mm->mmap_lock);
+		mmap_read_unlock(mm);
 		if (pa) {
 			key->a = FUTEX_KEY_SHARED;
 			key->b = pa;

@@ -35,6 +35,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/time.h"
 #include "arch/x86_64/fpu.h"
+#include "arch/x86_64/trapnr.h"
 
 static const char *const signal_names[32] = {
 	"0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS",
@@ -248,11 +249,11 @@ static void report_user_fault(int sig, int code, unsigned long addr, struct pt_r
 	printk(KERN_INFO "pid %d (%s, tgid %d) killed by %s: address %#lx, rip %#lx, rsp %#lx, "
 	       "error code %#lx%s (vector %lu, si_code %d)\n", p->pid, p->comm, p->user.tgid,
 	       signal_name(sig), addr, regs->rip, regs->rsp, regs->error_code,
-	       regs->vector != 14 ? "" : (regs->error_code & 0x10) ? " [exec]" :
-	       (regs->error_code & 2) ? " [write]" : " [read]", regs->vector, code);
-	if (!mm || regs->vector != 14)
+	       regs->vector != X86_TRAP_PF ? "" : (regs->error_code & X86_PF_INSTR) ? " [exec]" :
+	       (regs->error_code & X86_PF_WRITE) ? " [write]" : " [read]", regs->vector, code);
+	if (!mm || regs->vector != X86_TRAP_PF)
 		return;
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start <= addr)
 		print_vma("in", vma);
@@ -260,7 +261,7 @@ static void report_user_fault(int sig, int code, unsigned long addr, struct pt_r
 		print_vma("no VMA here; nearest above:", vma);
 	else
 		printk(KERN_INFO "  in no VMA (none above the address)\n");
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 }
 
 /*
@@ -349,8 +350,8 @@ static void fill_sigcontext(struct k_sigcontext *sc, struct pt_regs *r, u64 oldm
 	sc->rdx = r->rdx; sc->rax = r->rax; sc->rcx = r->rcx; sc->rsp = r->rsp;
 	sc->rip = r->rip; sc->eflags = r->rflags;
 	sc->cs = r->cs; sc->ss = r->ss;
-	sc->err = r->vector < 32 ? r->error_code : 0;
-	sc->trapno = r->vector < 32 ? r->vector : 0;
+	sc->err = r->vector < X86_NR_EXCEPTIONS ? r->error_code : 0;
+	sc->trapno = r->vector < X86_NR_EXCEPTIONS ? r->vector : 0;
 	sc->oldmask = oldmask;
 	sc->cr2 = current->user.fault_addr;
 	sc->fpstate = fp;

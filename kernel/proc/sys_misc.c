@@ -1,14 +1,13 @@
 /*
  * kernel/proc/sys_misc.c - the small system calls: identities, the
  * thread pointer, scheduling and CPU affinity, time and sleeping, uname,
- * getrandom, and the memory system calls (thin wrappers over kernel/mm).
+ * getrandom. (The memory system calls live with the mm: kernel/mm/mmap.c.)
  */
 #include "kernel/proc/proc.h"
 #include "kernel/proc/signal.h"
 #include "kernel/proc/syscalls.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/mm.h"
-#include "kernel/mm/vma.h"
 #include "kernel/mm/numa.h"
 #include "kernel/time.h"
 #include "kernel/errno.h"
@@ -409,38 +408,4 @@ long sys_getrandom(void __user *ubuf, size_t count, unsigned int flags)
 		cond_resched();
 	}
 	return done;
-}
-
-/* ---- memory: the mm does the work and the checks ---- */
-
-long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
-	      long fd, unsigned long off)
-{
-	if (off & ~PAGE_MASK)
-		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS)) {
-		/* no files: the console descriptors cannot be mapped, the rest do not exist */
-		return (fd >= 0 && fd < 3) ? -ENODEV : -EBADF;
-	}
-	return vm_mmap(current->mm, addr, len, prot, flags, off >> PAGE_SHIFT);
-}
-
-long sys_munmap(unsigned long addr, unsigned long len)
-{
-	return vm_munmap(current->mm, addr, len);
-}
-
-long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
-{
-	return vm_mprotect(current->mm, addr, len, prot);
-}
-
-long sys_madvise(unsigned long addr, unsigned long len, int advice)
-{
-	return vm_madvise(current->mm, addr, len, advice);
-}
-
-long sys_brk(unsigned long brk)
-{
-	return vm_brk(current->mm, brk);
 }

@@ -14,6 +14,7 @@
  */
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscalls.h"
+#include "kernel/mm/vma.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 

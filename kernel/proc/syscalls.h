@@ -1,6 +1,7 @@
 /*
  * kernel/proc/syscalls.h - Linux x86-64 system-call numbers and the
- * handlers (sys_*) the dispatcher (kernel/proc/syscall.c) calls.
+ * handlers (sys_*) the dispatcher (kernel/proc/syscall.c) calls; the
+ * memory ones are the mm's (kernel/mm/vma.h).
  *
  * The calling convention: number in RAX, arguments in RDI, RSI, RDX, R10,
  * R8, R9 (R10 instead of RCX, which SYSCALL overwrites with the return
@@ -81,12 +82,6 @@ long sys_close(int fd);
 long sys_readv(int fd, const void __user *iov, int iovcnt);
 long sys_writev(int fd, const void __user *iov, int iovcnt);
 long sys_ioctl(int fd, unsigned int cmd, unsigned long arg);
-long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
-	      long fd, unsigned long off);
-long sys_munmap(unsigned long addr, unsigned long len);
-long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
-long sys_madvise(unsigned long addr, unsigned long len, int advice);
-long sys_brk(unsigned long brk);
 long sys_rt_sigaction(int sig, const struct k_sigaction __user *act, struct k_sigaction __user *oact,
 		      unsigned long sigsetsize);
 long sys_rt_sigprocmask(int how, const u64 __user *set, u64 __user *oset, unsigned long sigsetsize);

@@ -12,6 +12,10 @@
  * held lock was taken (saved at acquire time) and where the new one is
  * being taken (now). The lock is still taken: the checker reports, it
  * does not change behaviour.
+ *
+ * It also checks lock contracts (lockdep_assert_held(), lockdep.h): a
+ * function that must be called with a lock held says so in code, and a
+ * caller without it gets a warning with the locks it does hold.
  */
 #include "kernel/sync/lockdep.h"
 #include "kernel/sched/task.h"
@@ -181,6 +185,31 @@ void lockdep_cpu_restore(int depth)
 	this_cpu_ptr(&held_spinlocks)->depth = depth;
 }
 
+bool lockdep_task_holds(const void *lock)
+{
+	struct task *t = this_cpu_read(current_task);
+
+	/* untracked (no task yet, an oops, a stack too deep): do not accuse */
+	if (!t || oops_in_progress || t->lockdep.depth == MAX_LOCK_DEPTH)
+		return true;
+	for (int i = 0; i < t->lockdep.depth; i++)
+		if (t->lockdep.locks[i].lock == lock)
+			return true;
+	return false;
+}
+
+void lockdep_assert_failed(const char *expr, const char *name, const char *how, const char *file, int line)
+{
+	unsigned long flags = spin_lock_irqsave(&report_lock);
+
+	violations++;
+	spin_unlock_irqrestore(&report_lock, flags);
+	printk(KERN_WARNING "WARNING: lock not %s: %s (%s) at %s:%d on cpu%d\n",
+	       how, name ? name : "?", expr, file, line, smp_processor_id());
+	lockdep_print_held_locks(this_cpu_read(current_task));
+	dump_stack();
+}
+
 int lockdep_violations(void)
 {
 	return READ_ONCE(violations);
@@ -198,13 +227,13 @@ void lockdep_forgive(int n)
 
 /*
  * Compared around every self-test suite like a leak counter: a suite
- * during which the kernel took locks against the order fails its
- * leak_check, naming this counter.
+ * during which the kernel took locks against the order, or broke a lock
+ * contract, fails its leak_check, naming this counter.
  */
 static long unforgiven_violations(void)
 {
 	return READ_ONCE(violations) - READ_ONCE(forgiven);
 }
-LEAK_COUNTER("lock-order violations", unforgiven_violations);
+LEAK_COUNTER("lock-order violations and broken lock contracts", unforgiven_violations);
 
 #endif

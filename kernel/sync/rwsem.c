@@ -189,3 +189,16 @@ void downgrade_write(struct rw_semaphore *s)
 	}
 	spin_unlock_irqrestore(&s->wait_lock, flags);
 }
+
+#if CONFIG_DEBUG
+bool rwsem_is_write_held_by_current(struct rw_semaphore *s)
+{
+	return READ_ONCE(s->count) == -1 && READ_ONCE(s->owner) == current;
+}
+
+/* Readers are not recorded in the rwsem: the checker's per-task record says who they are. */
+bool rwsem_is_held_by_current(struct rw_semaphore *s)
+{
+	return rwsem_is_write_held_by_current(s) || (READ_ONCE(s->count) > 0 && lockdep_task_holds(s));
+}
+#endif

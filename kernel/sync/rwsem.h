@@ -18,7 +18,7 @@ struct task;
 struct rw_semaphore {
 	spinlock_t wait_lock;
 	long count;			/* readers inside, or -1: a writer */
-	struct task *owner;		/* the writer, for debugging */
+	struct task *owner;		/* the writer: checks up_write and lockdep_assert_held_write() */
 	struct list_head waiters;
 	const char *name;
 	int rank;
@@ -39,5 +39,10 @@ void up_read(struct rw_semaphore *s);
 void up_write(struct rw_semaphore *s);
 void downgrade_write(struct rw_semaphore *s);	/* writer becomes a reader, letting readers in */
 static inline bool rwsem_is_locked(struct rw_semaphore *s) { return READ_ONCE(s->count) != 0; }
+#if CONFIG_DEBUG
+/* For lockdep_assert_held() and lockdep_assert_held_write() (kernel/sync/lockdep.h). */
+bool rwsem_is_held_by_current(struct rw_semaphore *s);		/* for reading or writing */
+bool rwsem_is_write_held_by_current(struct rw_semaphore *s);
+#endif
 
 #endif

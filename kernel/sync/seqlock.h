@@ -33,6 +33,18 @@ static inline unsigned int read_seqcount_begin(const seqcount_t *s)
 	return seq;
 }
 
+/*
+ * For a reader that must not wait for a writer (one that may sleep inside
+ * its write section, as mmap_lock's holder does): false while a write is
+ * in progress, else true with *start to pass to read_seqcount_retry().
+ */
+static inline bool raw_seqcount_try_begin(const seqcount_t *s, unsigned int *start)
+{
+	*start = READ_ONCE(s->sequence);
+	smp_rmb();	/* data loads after the count: pairs with write_seqcount_end()'s smp_wmb() */
+	return !(*start & 1);
+}
+
 static inline bool read_seqcount_retry(const seqcount_t *s, unsigned int start)
 {
 	smp_rmb();

@@ -125,3 +125,10 @@ bool spin_is_locked(spinlock_t *lock)
 {
 	return READ_ONCE(lock->owner) != READ_ONCE(lock->next);
 }
+
+#if CONFIG_DEBUG
+bool spin_is_held_by_this_cpu(spinlock_t *lock)
+{
+	return READ_ONCE(lock->owner_cpu) == smp_processor_id();
+}
+#endif

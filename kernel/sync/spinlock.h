@@ -42,6 +42,9 @@ void spin_lock(spinlock_t *lock);
 bool spin_trylock(spinlock_t *lock);
 void spin_unlock(spinlock_t *lock);
 bool spin_is_locked(spinlock_t *lock);
+#if CONFIG_DEBUG
+bool spin_is_held_by_this_cpu(spinlock_t *lock);	/* lockdep_assert_held() */
+#endif
 
 /* How waiters wait: the technique spinlock=tas|ticket|auto (spinlock.c). */
 enum { SPINLOCK_TAS, SPINLOCK_TICKET, SPINLOCK_AUTO };

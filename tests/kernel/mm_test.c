@@ -123,7 +123,7 @@ SELFTEST(mm, demand_zero_faults)
 	run_in_mm(test, mm, smp_processor_id(), touch_demand_zero, NULL);
 	pte = pte_of(mm, BASE);
 	KUNIT_EXPECT_TRUE(test, (pte & PTE_PRESENT) && (pte & PTE_USER) && (pte & PTE_WRITE) && (pte & PTE_NX));
-	KUNIT_EXPECT_EQ(test, validate_mm(mm), 0);
+	KUNIT_EXPECT_EQ(test, check_mm(mm), 0);
 	mm_release(mm);
 }
 
@@ -264,7 +264,7 @@ SELFTEST(mm, fork_copies_on_write_and_shares_shared)
 	access_remote_vm(parent, BASE + PAGE_SIZE, &v, 8, true);
 	child = dup_mm(parent);
 	KUNIT_ASSERT_NOT_NULL(test, child);
-	KUNIT_EXPECT_EQ(test, validate_mm(child), 0);
+	KUNIT_EXPECT_EQ(test, check_mm(child), 0);
 	KUNIT_EXPECT_EQ(test, child->map_count, 2);
 	/* the private page: one frame, read-only in both, two references */
 	KUNIT_EXPECT_EQ(test, pte_of(parent, BASE) & PTE_ADDR_MASK, pte_of(child, BASE) & PTE_ADDR_MASK);
@@ -309,7 +309,7 @@ SELFTEST(mm, fork_skips_dontfork)
 	child = dup_mm(parent);
 	KUNIT_ASSERT_NOT_NULL(test, child);
 	KUNIT_EXPECT_EQ(test, child->map_count, 1);
-	KUNIT_EXPECT_NULL(test, find_vma_intersection(child, BASE, BASE + PAGE_SIZE));
+	KUNIT_EXPECT_NULL(test, vma_in(child, BASE, BASE + PAGE_SIZE));
 	KUNIT_EXPECT_EQ(test, mm_counter(child, MM_RSS), 1);
 	mm_release(child);
 	mm_release(parent);
@@ -366,11 +366,11 @@ SELFTEST(mm, stack_grows_down_within_limits)
 	KUNIT_ASSERT_EQ(test, vm_mmap(mm, BASE + 4 * PAGE_SIZE, PAGE_SIZE, RW, PRIV | MAP_FIXED | MAP_GROWSDOWN, 0),
 			BASE + 4 * PAGE_SIZE);
 	run_in_mm(test, mm, smp_processor_id(), grow_the_stack, NULL);
-	vma = find_vma(mm, STACK_TOP_VA - 4 * PAGE_SIZE);
+	vma = vma_at(mm, STACK_TOP_VA - 4 * PAGE_SIZE);
 	KUNIT_ASSERT_NOT_NULL(test, vma);
 	KUNIT_EXPECT_EQ(test, vma->vm_start, STACK_TOP_VA - 4 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, vma->vm_end, STACK_TOP_VA);
-	KUNIT_EXPECT_EQ(test, find_vma(mm, BASE + PAGE_SIZE)->vm_start, BASE + 4 * PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, validate_mm(mm), 0);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, BASE + PAGE_SIZE)->vm_start, BASE + 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, check_mm(mm), 0);
 	mm_release(mm);
 }

@@ -113,4 +113,38 @@ static inline int count_vmas(struct mm_struct *mm)
 	return mm->map_count;
 }
 
+/*
+ * The tree's readers, under mmap_lock as their contract asks. The test's
+ * mm is its own, so the VMA returned stays valid after the unlock.
+ */
+static inline struct vm_area_struct *vma_at(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	mmap_read_unlock(mm);
+	return vma;
+}
+
+static inline struct vm_area_struct *vma_in(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = find_vma_intersection(mm, start, end);
+	mmap_read_unlock(mm);
+	return vma;
+}
+
+static inline int check_mm(struct mm_struct *mm)
+{
+	int bad;
+
+	mmap_read_lock(mm);
+	bad = validate_mm(mm);
+	mmap_read_unlock(mm);
+	return bad;
+}
+
 #endif

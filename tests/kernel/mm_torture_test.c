@@ -116,10 +116,10 @@ SELFTEST(mm_torture, concurrent_map_fault_protect_unmap)
 	test_on_each_cpu(test, torture_cpu, &t);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t.errors), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t.ops), TORTURE_ROUNDS * num_online_cpus());
-	down_read(&t.mm->mmap_lock);
+	mmap_read_lock(t.mm);
 	KUNIT_EXPECT_EQ(test, validate_mm(t.mm), 0);
 	KUNIT_EXPECT_EQ(test, t.mm->map_count, 0);	/* every CPU unmapped all it mapped */
-	up_read(&t.mm->mmap_lock);
+	mmap_read_unlock(t.mm);
 	KUNIT_EXPECT_EQ(test, mm_counter(t.mm, MM_RSS), 0);
 	mm_release(t.mm);
 }

@@ -236,12 +236,12 @@ SELFTEST(proc, elf_load_maps_segments)
 	KUNIT_EXPECT_EQ(test, info.phnum, 2);
 	KUNIT_EXPECT_FALSE(test, info.exec_stack);
 	KUNIT_EXPECT_EQ(test, info.brk, 0x401000);
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	vma = find_vma(mm, 0x400000);
 	KUNIT_EXPECT_TRUE(test, vma && vma->vm_start == 0x400000 && vma->vm_end == 0x401000);
 	if (vma)
 		KUNIT_EXPECT_EQ(test, vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC), VM_READ | VM_EXEC);
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	KUNIT_EXPECT_EQ(test, access_remote_vm(mm, 0x400000, back, sizeof(back), false), (long)sizeof(back));
 	KUNIT_EXPECT_EQ(test, memcmp(back, &e, sizeof(e)), 0);
 	mm_done(mm);

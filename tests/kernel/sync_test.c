@@ -1,7 +1,7 @@
 /*
  * tests/kernel/sync_test.c - torture tests for spinlocks (both ways of
  * waiting), mutex, rwsem and seqcount on every CPU, and the debug checks: lock order, sleeping in atomic
- * context, spinlock misuse.
+ * context, spinlock misuse, lock contracts (lockdep_assert_held).
  */
 #include "kernel/selftest.h"
 #include "kernel/printk.h"
@@ -308,6 +308,52 @@ SELFTEST(sync, lock_order_checker_catches_irqs_on)
 	KUNIT_EXPECT_EQ(test, lockdep_violations(), before + 1);
 	lockdep_forgive(lockdep_violations() - before);
 	KUNIT_EXPECT_TRUE(test, strstr(out, "taking irq_ranked (rank 499) with interrupts enabled") != NULL);
+}
+
+/*
+ * Lock contracts: an assertion about a lock not held warns (with the
+ * expression and the lock's name) and the kernel carries on; one about a
+ * lock held says nothing. Four are broken on purpose below.
+ */
+SELFTEST(sync, lock_assertions_warn_when_not_held)
+{
+	static DEFINE_SPINLOCK(contract_lock);
+	static DECLARE_RWSEM(contract_rwsem);
+	int before;
+
+	if (!CONFIG_DEBUG)
+		kunit_skip(test, "lock assertions exist in debug builds only");
+	before = lockdep_violations();
+	spin_lock(&contract_lock);
+	lockdep_assert_held(&contract_lock);
+	spin_unlock(&contract_lock);
+	down_write(&contract_rwsem);
+	lockdep_assert_held(&contract_rwsem);
+	lockdep_assert_held_write(&contract_rwsem);
+	downgrade_write(&contract_rwsem);
+	lockdep_assert_held(&contract_rwsem);
+	up_read(&contract_rwsem);
+	KUNIT_EXPECT_EQ(test, lockdep_violations(), before);
+
+	printk_capture_start(out, sizeof(out));
+	lockdep_assert_held(&contract_lock);		/* 1: nobody holds it */
+	lockdep_assert_held(&contract_rwsem);		/* 2 */
+	down_read(&contract_rwsem);
+	lockdep_assert_held(&contract_rwsem);
+	lockdep_assert_held_write(&contract_rwsem);	/* 3: only for reading */
+	up_read(&contract_rwsem);
+	down_write(&contract_rwsem);
+	downgrade_write(&contract_rwsem);
+	lockdep_assert_held_write(&contract_rwsem);	/* 4: not since the downgrade */
+	up_read(&contract_rwsem);
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, lockdep_violations(), before + 4);
+	lockdep_forgive(lockdep_violations() - before);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "WARNING: lock not held: contract_lock (&contract_lock)") != NULL);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "WARNING: lock not held: contract_rwsem (&contract_rwsem)") != NULL);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "WARNING: lock not held for writing: contract_rwsem") != NULL);
+	KUNIT_EXPECT_TRUE(test, strstr(out, "__selftest_sync_lock_assertions_warn_when_not_held") != NULL);
+	KUNIT_EXPECT_FALSE(test, rwsem_is_locked(&contract_rwsem));
 }
 
 SELFTEST(sync, might_sleep_catches_spinlock_held)
