@@ -153,7 +153,7 @@ torture: deps
 	@printf '[torture]\nsmp = %s\nmem = 1024\n%s\ncmdline = rcutorture.duration=%s\ntimeout = %s\n' \
 		$(TORTURE_SMP) "$(if $(TORTURE_NODES),nodes = $(TORTURE_NODES),# one node)" $(DURATION) $$(($(DURATION) * 3 + 300)) \
 		> $(BUILD)/torture-matrix/matrix
-	$(PYTHON) tests/run --no-build --matrix $(BUILD)/torture-matrix/matrix --suite 'rcutorture' --suite 'percpu_ref_torture' --suite 'proc_torture'
+	$(PYTHON) tests/run --no-build --matrix $(BUILD)/torture-matrix/matrix --suite 'rcutorture' --suite 'percpu_ref_torture' --suite 'proc_torture' --suite 'lazy_mm_torture'
 	@grep -h 'torture' $(BUILD)/test/torture/serial.log | grep -v 'command line' || true
 
 gdb:

@@ -3,11 +3,11 @@
  * their parents and siblings wait for them (the proc_torture kernel suite
  * runs it; it also runs on Linux, the reference).
  *
- *     exit_torture [-w WORKERS] [-r ROUNDS] [-t SECONDS] [-s SEED]
+ *     exit_torture [-w WORKERS] [-r ROUNDS] [-t SECONDS] [-s SEED] [-m]
  *
  * WORKERS processes (default 4) each run ROUNDS rounds (default 50), or
  * rounds until SECONDS have passed when -t is given (then ROUNDS is a
- * minimum). In a round a worker forks a handful of children, each ending
+ * minimum). With -m every child first hops to two random CPUs. In a round a worker forks a handful of children, each ending
  * one way:
  *
  *   exit        exit(code) at once
@@ -69,6 +69,7 @@
 #define MAX_WORKERS		64
 #define BAD_STATUS_ADDR		((int *)0x10)	/* never mapped: wait4 answers EFAULT */
 #define CLONE_STACK_SIZE	(64 * 1024)
+#define SIBLING_NAP_US		100	/* the sibling's pause between two polls that found nothing */
 
 enum ending { EXIT, GROUP, SEGV, SELFKILL, KILLED, ORPHAN, LEADEREXIT, WAITER, MIGRANT, NOSIGNAL, VFORK, NR_ENDINGS };
 
@@ -157,11 +158,57 @@ static int nosignal_child(void *arg)
 	return 0;
 }
 
+static bool hop;			/* -m: children hop between CPUs before they end */
+
+/*
+ * -m: the child moves itself to two random CPUs first. Each move leaves a
+ * CPU that switches to a kernel thread or idles, borrowing this process's
+ * mm lazily; the child then ends elsewhere, so its mm dies while other
+ * CPUs still borrow it (what lazy_mm_torture wants to see happen a lot).
+ */
+static void hop_cpus(void)
+{
+	cpu_set_t all, one;
+	int n;
+
+	if (!hop || sched_getaffinity(0, sizeof(all), &all))
+		return;
+	n = CPU_COUNT(&all);
+	for (int i = 0; i < 2 && n > 1; i++) {
+		int want = next_rand() % n, cpu = -1;
+		for (int c = 0; c < CPU_SETSIZE && want >= 0; c++)
+			if (CPU_ISSET(c, &all) && want-- == 0)
+				cpu = c;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
+}
+
+/* To a CPU other than this one, if there is another. */
+static void move_elsewhere(void)
+{
+	cpu_set_t all, one;
+	int here = sched_getcpu();
+
+	if (sched_getaffinity(0, sizeof(all), &all))
+		return;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &all) && c != here) {
+			CPU_ZERO(&one);
+			CPU_SET(c, &one);
+			sched_setaffinity(0, sizeof(one), &one);
+			return;
+		}
+}
+
 static void run_ending(enum ending how, int code)
 {
 	pthread_t t;
 	pid_t g;
 	int st;
+
+	hop_cpus();
 
 	switch (how) {
 	case EXIT:
@@ -199,6 +246,8 @@ static void run_ending(enum ending how, int code)
 	case MIGRANT:
 		g = fork();
 		if (g == 0) {
+			if (how == MIGRANT)
+				move_elsewhere();	/* off the CPU the parent sleeps on */
 			usleep(500);
 			if (how == MIGRANT) {
 				cpu_set_t here;
@@ -307,14 +356,14 @@ static void *sibling_waiter(void *arg)
 {
 	(void)arg;
 	while (atomic_load(&round_no) > 0) {
-		bool reaped = false;
+		int before = atomic_load(&reaped_total);
 
 		atomic_store(&sibling_busy, true);	/* then look at round_ready: see end_round() */
-		if (atomic_load(&round_ready) && atomic_load(&reaped_total) < nkids)
-			reaped = reap_one(false);
+		if (atomic_load(&round_ready) && before < nkids)
+			reap_one(false);
 		atomic_store(&sibling_busy, false);
-		if (!reaped)
-			sched_yield();
+		if (atomic_load(&reaped_total) == before)
+			usleep(SIBLING_NAP_US);		/* nothing yet: sleep, so that CPUs go idle too */
 	}
 	return NULL;
 }
@@ -516,14 +565,15 @@ int main(int argc, char **argv)
 	unsigned long seed = 1;
 	pthread_t helper;
 
-	while ((opt = getopt(argc, argv, "w:r:t:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "w:r:t:s:m")) != -1) {
 		switch (opt) {
 		case 'w': workers = atoi(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
 		case 't': seconds = atof(optarg); break;
 		case 's': seed = strtoul(optarg, NULL, 0); break;
+		case 'm': hop = true; break;
 		default:
-			say("usage: exit_torture [-w WORKERS] [-r ROUNDS] [-t SECONDS] [-s SEED]\n");
+			say("usage: exit_torture [-w WORKERS] [-r ROUNDS] [-t SECONDS] [-s SEED] [-m]\n");
 			return 2;
 		}
 	}

@@ -11,9 +11,12 @@
  *     points elsewhere), so a TLB shootdown that IPIs the mask reaches
  *     every CPU that can hold mm's translations.
  *   - The pgd is freed only by the last mmdrop: no CPU can still have it
- *     loaded, since each user and each borrower holds an mm_count.
+ *     loaded, since each user holds an mm_count and each lazy borrower is
+ *     covered by one, by a hazard turned into one, or has been moved off
+ *     by a shootdown before mmput's mmdrop (kernel/mm/lazy_mm.c).
  */
 #include "kernel/mm/vma.h"
+#include "kernel/mm/lazy_mm.h"
 #include "kernel/mm/slab.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/sched/task.h"
@@ -38,6 +41,7 @@ const char *const mm_counter_names[NR_MM_COUNTERS] = {
 };
 
 struct mm_struct init_mm = {
+	.magic = MM_MAGIC,
 	.mm_users = { 2 },	/* never dropped to zero: the kernel's own */
 	.mm_count = { 1 },
 	.mm_rb = { NULL },
@@ -83,6 +87,7 @@ struct mm_struct *mm_alloc(void)
 	}
 	mmap_init_lock(mm, "mm->mmap_lock");
 	spin_lock_init_rank(&mm->page_table_lock, "mm->page_table_lock", LOCK_RANK_PAGE_TABLE);
+	mm->magic = MM_MAGIC;
 	atomic_set(&mm->mm_users, 1);
 	atomic_set(&mm->mm_count, 1);
 	mm->mm_rb = RB_ROOT;
@@ -123,6 +128,7 @@ void mmdrop(struct mm_struct *mm)
 	list_del(&mm->mmlist);
 	spin_unlock(&mmlist_lock);
 	pgd_free(mm->pgd);
+	mm->magic = MM_FREED;		/* a lazy user that still had it would see this (lazy_mm.c) */
 	kmem_cache_free(mm_cachep, mm);
 	atomic_long_dec(&mm_live);
 }
@@ -185,6 +191,7 @@ void mmput(struct mm_struct *mm)
 	if (!atomic_dec_and_test(&mm->mm_users))
 		return;
 	exit_mmap(mm);
+	mm_release_lazy_users(mm);	/* no CPU runs on it lazily past this (lazy_mm.c) */
 	mmdrop(mm);
 }
 
@@ -212,16 +219,18 @@ void switch_mm(struct mm_struct *prev, struct mm_struct *next)
 void kthread_use_mm(struct mm_struct *mm)
 {
 	struct task *tsk = current;
-	struct mm_struct *old = tsk->active_mm ? tsk->active_mm : &init_mm;
+	struct mm_struct *old;
+	unsigned long flags;
 
 	mmget(mm);
-	if (old != mm)
-		mmgrab(mm);	/* else the borrowed reference becomes ours */
+	mmgrab(mm);			/* active_mm's own reference */
+	flags = local_irq_save();	/* no shootdown IPI between the two steps */
+	old = tsk->active_mm ? tsk->active_mm : &init_mm;
 	tsk->mm = mm;
 	tsk->active_mm = mm;
 	switch_mm(old, mm);
-	if (old != mm)
-		mmdrop(old);
+	lazy_mm_release_current(old);	/* a borrow of old ends here */
+	local_irq_restore(flags);
 }
 
 void kthread_unuse_mm(struct mm_struct *mm)

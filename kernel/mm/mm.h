@@ -11,9 +11,10 @@
  *             remote accessor). mmput() of the last one tears the mappings
  *             and page tables down (exit_mmap) and drops one mm_count.
  *   mm_count  references to the struct: all mm_users together hold one,
- *             and each CPU or kernel thread that borrows the mm as its
- *             active_mm holds one (mmgrab/mmdrop). The last mmdrop frees
- *             the pgd and the struct.
+ *             an exiting task holds one until its last switch, and a
+ *             kernel thread that borrows the mm as its active_mm holds one
+ *             or not, as the technique lazy_mm says (kernel/mm/lazy_mm.h).
+ *             The last mmdrop frees the pgd and the struct.
  *
  * Locks, outermost first:
  *   mm->mmap_lock (rwsem, LOCK_RANK_MMAP_LOCK): the VMA tree and list,
@@ -62,7 +63,11 @@ enum mm_counter {
 };
 extern const char *const mm_counter_names[NR_MM_COUNTERS];
 
+#define MM_MAGIC		0x6d6d5f6d61676963UL	/* "mm_magic": a live mm_struct */
+#define MM_FREED		0x6d6d5f6672656564UL	/* "mm_freed" */
+
 struct mm_struct {
+	unsigned long magic;		/* MM_MAGIC while allocated (debug checks, lazy_mm.c) */
 	u64 *pgd;			/* PML4, direct-map address */
 	struct rw_semaphore mmap_lock;
 	atomic_t mm_users;

@@ -28,6 +28,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/bootinfo.h"
 #include "kernel/mm/mm.h"
+#include "kernel/mm/lazy_mm.h"
 #include "kernel/mm/vma.h"
 #include "kernel/mm/slab.h"
 #include "kernel/errno.h"
@@ -361,6 +362,8 @@ static void exec_mmap(struct mm_struct *mm)
 	p->mm = mm;
 	p->active_mm = mm;
 	switch_mm(active, mm);
+	if (!old_mm)
+		lazy_mm_release_current(active);	/* a kernel thread's borrow ends */
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (p->user.vfork_done) {
 		complete(p->user.vfork_done);	/* the parent has its mm back to itself */
@@ -368,8 +371,6 @@ static void exec_mmap(struct mm_struct *mm)
 	}
 	if (old_mm)
 		mmput(old_mm);
-	else
-		mmdrop(active);			/* a kernel thread's borrowed mm */
 }
 
 /* Installs a loaded program into current: cannot fail. */

@@ -34,6 +34,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/desc.h"
 #include "kernel/mm/mm.h"
+#include "kernel/mm/lazy_mm.h"
 #include "kernel/proc/proc.h"
 
 DEFINE_PER_CPU(struct rq, runqueues);
@@ -95,37 +96,14 @@ static void account_switch(struct rq *rq, struct task *prev, struct task *next, 
 
 /*
  * The address space and the user state that go with the switch (Linux's
- * context_switch): a task with an mm gets its page tables loaded; a kernel
- * thread (mm == NULL) keeps running on the previous task's page tables,
- * borrowing them as its active_mm with an mm_count reference (mmgrab),
- * which the runqueue drops (mmdrop) after switching away from it; an mm
- * whose last user is gone is not lent (init_mm is loaded instead), so a
- * dead mm is freed at the next switch rather than when an idle CPU next
- * wakes. The
- * kernel half is the same in every mm, so a kernel thread never cares
- * whose mm it borrowed, and avoiding the CR3 write keeps the TLB warm.
- * Then the FPU registers, the user FS/GS bases and the ring-0 entry stack.
+ * context_switch): the mm half is kernel/mm/lazy_mm.c's (a user task gets
+ * its page tables loaded; a kernel thread borrows the ones loaded now, in
+ * the way the technique lazy_mm says), then the FPU registers, the user
+ * FS/GS bases and the ring-0 entry stack.
  */
 static void context_switch_mm(struct rq *rq, struct task *prev, struct task *next)
 {
-	struct mm_struct *oldmm = prev->active_mm;
-
-	if (!next->mm) {
-		struct mm_struct *lend = oldmm;
-		/* a dead address space (no users left) is not lent on: it is freed after this switch */
-		if (oldmm != &init_mm && atomic_read(&oldmm->mm_users) == 0) {
-			switch_mm(oldmm, &init_mm);
-			lend = &init_mm;
-		}
-		next->active_mm = lend;
-		mmgrab(lend);
-	} else {
-		switch_mm(oldmm, next->mm);
-	}
-	if (!prev->mm) {
-		rq->prev_mm = oldmm;
-		prev->active_mm = NULL;
-	}
+	switch_mm_for_task(prev, next);
 	switch_user_state(prev, next);
 }
 
@@ -155,7 +133,6 @@ static void finish_task_switch(struct task *prev)
 	struct rq *rq = this_rq();
 	struct task *migrating = rq->migrating;
 
-	struct mm_struct *mm = rq->prev_mm;
 	/*
 	 * prev->state must be read before on_cpu is cleared. From the store
 	 * below on, a wakeup may run prev on another CPU, where it can exit,
@@ -169,12 +146,10 @@ static void finish_task_switch(struct task *prev)
 	long prev_state = READ_ONCE(prev->state);
 
 	rq->migrating = NULL;
-	rq->prev_mm = NULL;
 	smp_store_release(&prev->on_cpu, 0);	/* pairs with wake_up_state()'s smp_load_acquire */
 	spin_unlock_irq(&rq->lock);
 	switch_window_hook(prev);
-	if (mm)
-		mmdrop(mm);			/* the borrowed mm no CPU register points at now */
+	lazy_mm_finish_switch();		/* drops what the switch gave up (lazy_mm.c) */
 	if (migrating) {
 		unsigned long flags = spin_lock_irqsave(&migrating->pi_lock);
 		migrating->nr_migrations++;

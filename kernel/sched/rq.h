@@ -7,9 +7,9 @@
  * held; the task switched to releases it (finish_task_switch), so no other
  * CPU ever sees a half-switched runqueue.
  *
- * The lazy mm switching of a later step hangs off this structure and off
- * finish_task_switch(): the per-runqueue hazard pointer to the mm a kernel
- * thread borrowed, and the mm the runqueue owes an mmdrop (seed 002).
+ * Lazy mm switching (seed 002) keeps its per-CPU hazard pointer and the
+ * mm a CPU owes an mmdrop in kernel/mm/lazy_mm.c, not here: the scheduler
+ * calls into mm, not the reverse.
  */
 #ifndef KERNEL_SCHED_RQ_H
 #define KERNEL_SCHED_RQ_H
@@ -29,7 +29,6 @@ struct rq {
 	u64 idle_start;
 	bool balance_due;		/* set by the tick while idle */
 	struct task *migrating;		/* prev, to be moved off this CPU after the switch */
-	struct mm_struct *prev_mm;	/* mm a kernel thread borrowed: mmdrop after the switch */
 };
 
 DECLARE_PER_CPU(struct rq, runqueues);
