@@ -72,6 +72,7 @@
 #include "kernel/panic.h"
 #include "kernel/technique.h"
 #include "kernel/time.h"
+#include "kernel/smp.h"
 #include "arch/x86_64/cpu.h"
 
 DEFINE_TECHNIQUE(vma_lookup, "how a page fault finds its VMA: under mmap_lock, under the VMA's own lock, "
@@ -139,8 +140,8 @@ static void fault_delay(struct vm_fault *vmf)
 	u64 r = rdtsc();
 	ktime_t end;
 
-	if (!us || (r >> 4) % FAULT_DELAY_ONE_IN)
-		return;
+	if (!us || (r >> 4) % FAULT_DELAY_ONE_IN || num_online_cpus() == 1)
+		return;			/* (on one CPU nobody can change the VMA meanwhile) */
 	end = ktime_get_ns() + (ktime_t)us * NSEC_PER_USEC;
 	while (ktime_get_ns() < end) {
 		if (READ_ONCE(vmf->vma->vm_seq) != vmf->vm_seq) {
