@@ -6,7 +6,7 @@
 #   make test       install, build, run every self-test suite on every topology
 #   make bench      boot a release build (build-release, DEBUG=0) and print the benchmarks
 #   make torture    run the RCU and percpu_ref torture tests for DURATION seconds (default 60) on SMP CPUs (default 4)
-#   make gdb        attach gdb to a `make run GDB=1`
+#   make gdb        attach gdb to a `make run GDB=1`, with the nb- commands (scripts/gdb/)
 #   make user       build the user programs only (user/*.c -> build/user/NAME, musl-gcc -static)
 #   make test-user-host  run every usertest_* suite on this host's Linux, the reference
 #
@@ -129,7 +129,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(PYTHON) tests/test_runner.py
+	@$(PYTHON) -m unittest discover -s tests -p 'test_*.py'
 	@$(PYTHON) tests/user-host --no-build
 	$(PYTHON) tests/run --no-build $(TESTFLAGS)
 
@@ -156,8 +156,10 @@ torture: deps
 	$(PYTHON) tests/run --no-build --matrix $(BUILD)/torture-matrix/matrix --suite 'rcutorture' --suite 'percpu_ref_torture' --suite 'proc_torture'
 	@grep -h 'torture' $(BUILD)/test/torture/serial.log | grep -v 'command line' || true
 
+# The nb- commands (scripts/gdb/numbat.py) read the kernel's tasks, log,
+# per-CPU data, runqueues, VMAs and slabs from memory; docs/debugging.md.
 gdb:
-	gdb $(BUILD)/numbat.elf -ex 'target remote :1234'
+	gdb -x scripts/gdb/numbat.py $(BUILD)/numbat.elf -ex 'target remote :1234'
 
 clean:
 	rm -rf $(BUILD)

@@ -589,6 +589,13 @@ class UserProgramsTest(unittest.TestCase):
         self.assertIn("  module2 /boot/mod/script script\n", cfg)
         self.assertIn("  module2 /boot/mod/hello hello a b\n", cfg)
 
+    def test_qemu_command_gdb_socket(self):
+        topo = nb.make_topology(1, 256, "none")
+        cmd = nb.qemu_command("/tmp/a.iso", topo, serial="file:/tmp/s", gdb=True,
+                              gdb_socket="/tmp/d,x/gdb.sock")
+        self.assertEqual(cmd[-3:], ["-gdb", "unix:/tmp/d,,x/gdb.sock,server=on,wait=off", "-S"])
+        self.assertNotIn("-s", cmd)
+
     def test_qemu_command_console_log(self):
         topo = nb.make_topology(1, 256, "none")
         cmd = nb.qemu_command("/tmp/a.iso", topo, console_log="/tmp/run,x/console.log")
