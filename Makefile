@@ -7,6 +7,8 @@
 #   make bench      boot a release build (build-release, DEBUG=0) and print the benchmarks
 #   make torture    run the RCU and percpu_ref torture tests for DURATION seconds (default 60) on SMP CPUs (default 4)
 #   make gdb        attach gdb to a `make run GDB=1`, with the nb- commands (scripts/gdb/)
+#   make compdb     write compile_commands.json for clangd from this Makefile's commands
+#   make format-check  report drift from .clang-format in the lines changed since main (or FILES="a.c b.h")
 #   make user       build the user programs only (user/*.c -> build/user/NAME, musl-gcc -static)
 #   make test-user-host  run every usertest_* suite on this host's Linux, the reference
 #
@@ -42,6 +44,7 @@ ARGS      ?=
 TESTFLAGS ?=
 BENCHFLAGS ?=
 DURATION  ?= 60
+FILES     ?=
 
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
@@ -56,7 +59,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 SRCS := $(shell find boot arch kernel tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null | sort)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 
-.PHONY: all user iso run test test-user-host bench torture gdb deps clean check-symbols
+.PHONY: all user iso run test test-user-host bench torture gdb deps clean check-symbols compdb format-check
 all: $(BUILD)/numbat.elf user
 
 # V=1 shows the full commands
@@ -160,6 +163,15 @@ torture: deps
 # per-CPU data, runqueues, VMAs and slabs from memory; docs/debugging.md.
 gdb:
 	gdb -x scripts/gdb/numbat.py $(BUILD)/numbat.elf -ex 'target remote :1234'
+
+# Editor support: compile_commands.json holds the commands `make -n` shows
+# (scripts/compdb), so it follows every change of flags; .clangd drops the
+# gcc-only ones. format-check is advisory, never part of make test.
+compdb:
+	@$(PYTHON) scripts/compdb --make "$(MAKE)"
+
+format-check: deps
+	@$(PYTHON) scripts/format-check $(FILES)
 
 clean:
 	rm -rf $(BUILD)
