@@ -4,7 +4,8 @@
 #   make iso        build build/run/numbat.iso as `make run` would boot it
 #   make run        install what is missing, build, boot in QEMU to the monitor
 #   make test       install, build, run every self-test suite on every topology
-#   make bench      boot a release build (build-release, DEBUG=0) and print the benchmarks
+#   make bench      boot a release build (build-release, DEBUG=0), print the benchmarks, write their CSV and plots
+#   make bench-plots  redraw the plots from build-release/bench/bench.csv without booting
 #   make torture    run the RCU and percpu_ref torture tests for DURATION seconds (default 60) on SMP CPUs (default 4)
 #   make gdb        attach gdb to a `make run GDB=1`, with the nb- commands (scripts/gdb/)
 #   make compdb     write compile_commands.json for clangd from this Makefile's commands
@@ -59,7 +60,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 SRCS := $(shell find boot arch kernel tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null | sort)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 
-.PHONY: all user iso run test test-user-host bench torture gdb deps clean check-symbols compdb format-check
+.PHONY: all user iso run test test-user-host bench bench-plots torture gdb deps clean check-symbols compdb format-check
 all: $(BUILD)/numbat.elf user
 
 # V=1 shows the full commands
@@ -143,8 +144,13 @@ test-user-host: deps
 	$(PYTHON) tests/user-host --no-build
 
 # SMP=N (default 4) CPUs on 2 nodes; BENCHFLAGS passes options to tests/bench.
+# Besides the text: build-release/bench/bench.csv and a PNG per benchmark;
+# bench-plots redraws the PNGs from the CSV without booting.
 bench: deps
 	$(PYTHON) tests/bench $(if $(SMP),--smp $(SMP)) $(BENCHFLAGS)
+
+bench-plots: deps
+	$(PYTHON) tests/bench --plots-only
 
 # One boot, SMP CPUs on two nodes (one node when SMP=1), the torture suites
 # only, each running DURATION seconds; the log is build/test/torture/serial.log.
