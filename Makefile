@@ -6,7 +6,7 @@
 #   make test       install, build, run every self-test suite on every topology
 #   make bench      boot a release build (build-release, DEBUG=0), print the benchmarks, write their CSV and plots
 #   make bench-plots  redraw the plots from build-release/bench/bench.csv without booting
-#   make torture    run the RCU and percpu_ref torture tests for DURATION seconds (default 60) on SMP CPUs (default 4)
+#   make torture    run every torture suite (tests/torture) for DURATION seconds (default 60) on SMP CPUs (default 4)
 #   make gdb        attach gdb to a `make run GDB=1`, with the nb- commands (scripts/gdb/)
 #   make compdb     write compile_commands.json for clangd from this Makefile's commands
 #   make format-check  report drift from .clang-format in the lines changed since main (or FILES="a.c b.h")
@@ -152,18 +152,12 @@ bench: deps
 bench-plots: deps
 	$(PYTHON) tests/bench --plots-only
 
-# One boot, SMP CPUs on two nodes (one node when SMP=1), the torture suites
-# only, each running DURATION seconds; the log is build/test/torture/serial.log.
-TORTURE_SMP = $(or $(SMP),4)
-TORTURE_NODES = $(if $(filter 1,$(TORTURE_SMP)),,512:0-$(shell echo $$(($(TORTURE_SMP) / 2 - 1))) 512:$(shell echo $$(($(TORTURE_SMP) / 2)))-$(shell echo $$(($(TORTURE_SMP) - 1))))
+# Every torture suite (the list is TORTURE_SUITES in tests/torture), one
+# boot of SMP CPUs (default 4) on two nodes, each suite running DURATION
+# seconds; ends with one SUCCESS or FAILURE line per suite.
 torture: deps
 	@$(MAKE) --no-print-directory all
-	@mkdir -p $(BUILD)/torture-matrix
-	@printf '[torture]\nsmp = %s\nmem = 1024\n%s\ncmdline = rcutorture.duration=%s\ntimeout = %s\n' \
-		$(TORTURE_SMP) "$(if $(TORTURE_NODES),nodes = $(TORTURE_NODES),# one node)" $(DURATION) $$(($(DURATION) * 3 + 300)) \
-		> $(BUILD)/torture-matrix/matrix
-	$(PYTHON) tests/run --no-build --matrix $(BUILD)/torture-matrix/matrix --suite 'rcutorture' --suite 'percpu_ref_torture' --suite 'proc_torture'
-	@grep -h 'torture' $(BUILD)/test/torture/serial.log | grep -v 'command line' || true
+	$(PYTHON) tests/torture --no-build --duration $(DURATION) $(if $(SMP),--smp $(SMP))
 
 # The nb- commands (scripts/gdb/numbat.py) read the kernel's tasks, log,
 # per-CPU data, runqueues, VMAs and slabs from memory; docs/debugging.md.
