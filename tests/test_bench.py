@@ -7,25 +7,17 @@ Boots nothing; draws one plot with gnuplot where gnuplot is installed.
 The lines below are as a real `make bench` printed them.
 """
 
-import importlib.machinery
-import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import scriptload  # noqa: E402
 
-
-def _load(name, filename):
-    loader = importlib.machinery.SourceFileLoader(name, os.path.join(HERE, filename))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-bench = _load("numbat_tests_bench", "bench")
+bench = scriptload.load("numbat_tests_bench", "tests/bench")
 
 TECHNIQUE = "bench kmalloc_free_64           cpus=2   global: 183.7K percpu: 1.0M (5.9x)  ops/s/cpu  [slab_lock]"
 THREE_MODES = "bench spinlock_contended        cpus=2   tas: 1.2M ticket: 22.5K (0.0x) auto: 2.9M (2.4x)  ops/s/cpu  [spinlock]"

@@ -7,27 +7,19 @@ from `make -n`), scripts/format-check (drift from .clang-format) and the
 Standard library only; runs neither make nor clang-format.
 """
 
-import importlib.machinery
-import importlib.util
 import os
 import re
 import subprocess
+import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import scriptload  # noqa: E402
 
-
-def _load(name, path):
-    loader = importlib.machinery.SourceFileLoader(name, os.path.join(ROOT, path))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-compdb = _load("numbat_compdb", "scripts/compdb")
-fmt = _load("numbat_format_check", "scripts/format-check")
+compdb = scriptload.load("numbat_compdb", "scripts/compdb")
+fmt = scriptload.load("numbat_format_check", "scripts/format-check")
 
 MAKE_N = """\
 mkdir -p build/obj/kernel/

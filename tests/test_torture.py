@@ -7,27 +7,18 @@ serial log.
 Standard library only; boots nothing.
 """
 
-import importlib.machinery
-import importlib.util
 import os
 import re
+import sys
 import tempfile
-import textwrap
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import scriptload  # noqa: E402
 
-
-def _load(name, filename):
-    loader = importlib.machinery.SourceFileLoader(name, os.path.join(HERE, filename))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-torture = _load("numbat_tests_torture", "torture")
+torture = scriptload.load("numbat_tests_torture", "tests/torture")
 SUITES = ["rcutorture", "percpu_ref_torture", "proc_torture"]
 
 

@@ -201,6 +201,18 @@ def find_task(pid):
     return None
 
 
+def task_arg(arg):
+    """A command's PID argument -> (pid, its struct task)."""
+    try:
+        pid = int(arg, 0)
+    except ValueError:
+        raise NumbatError("PID must be a number, not %r" % arg)
+    task = find_task(pid)
+    if task is None:
+        raise NumbatError("no task with pid %d" % pid)
+    return pid, task
+
+
 # ---------------------------------------------------------------- commands
 
 class NbPs(gdb.Command):
@@ -329,13 +341,7 @@ largest gap of its subtree that get_unmapped_area() steers by."""
         argv = [a for a in argv if a != "-t"]
         if len(argv) != 1:
             raise NumbatError("usage: nb-vmas PID [-t]")
-        try:
-            pid = int(argv[0], 0)
-        except ValueError:
-            raise NumbatError("PID must be a number, not %r" % argv[0])
-        task = find_task(pid)
-        if task is None:
-            raise NumbatError("no task with pid %d" % pid)
+        pid, task = task_arg(argv[0])
         mm_ptr = task["mm"]
         if int(mm_ptr) == 0:
             raise NumbatError("pid %d (%s) has no mm: a kernel thread, or exiting"
@@ -415,13 +421,7 @@ A task running on a CPU has no saved stack: use `thread CPU+1` and `bt`."""
         argv = gdb.string_to_argv(arg)
         if len(argv) != 1:
             raise NumbatError("usage: nb-bt PID")
-        try:
-            pid = int(argv[0], 0)
-        except ValueError:
-            raise NumbatError("PID must be a number, not %r" % argv[0])
-        task = find_task(pid)
-        if task is None:
-            raise NumbatError("no task with pid %d" % pid)
+        pid, task = task_arg(argv[0])
         if int(task["on_cpu"]):
             raise NumbatError("pid %d runs on cpu%d now: `thread %d` and `bt`"
                               % (pid, int(task["cpu"]), int(task["cpu"]) + 1))
