@@ -565,11 +565,13 @@ def build_iso(elf, workdir, cmdline="", modules=(), script=None, iso_name="numba
 # ---------------------------------------------------------------- QEMU
 
 def qemu_command(iso, topology, serial="mon:stdio", accel="tcg", gdb=False,
-                 qemuflags="", console_log=None):
+                 qemuflags="", console_log=None, gdb_socket=None):
     """The QEMU argv. serial is a QEMU -serial value ('mon:stdio' for an
     interactive run, 'file:PATH' for tests). console_log, with serial
     'mon:stdio', also copies the console to that file (the same chardev
-    mon:stdio builds, plus a logfile)."""
+    mon:stdio builds, plus a logfile). gdb: stop at the first instruction
+    and wait for gdb on tcp::1234, or with gdb_socket on that Unix socket
+    (tests/test_gdb.py: no port another QEMU on the host could hold)."""
     accel = (accel or "tcg").lower()
     if accel == "kvm":
         accel_args = ["-accel", "kvm", "-cpu", "host"]
@@ -593,7 +595,9 @@ def qemu_command(iso, topology, serial="mon:stdio", accel="tcg", gdb=False,
     else:
         cmd += ["-serial", serial]
     cmd += topology.numa_args()
-    if gdb:
+    if gdb and gdb_socket:
+        cmd += ["-gdb", "unix:%s,server=on,wait=off" % gdb_socket.replace(",", ",,"), "-S"]
+    elif gdb:
         cmd += ["-s", "-S"]
     if qemuflags:
         cmd += shlex.split(qemuflags)

@@ -8,8 +8,6 @@ scripts/numbat_boot.py, and tests/user-host's wrapping of user suites.
 Standard library only; boots nothing.
 """
 
-import importlib.machinery
-import importlib.util
 import os
 import shutil
 import struct
@@ -19,18 +17,11 @@ import textwrap
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import scriptload  # noqa: E402
 
-
-def _load(name, filename):
-    loader = importlib.machinery.SourceFileLoader(name, os.path.join(HERE, filename))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-run = _load("numbat_tests_run", "run")
-user_host = _load("numbat_tests_user_host", "user-host")
+run = scriptload.load("numbat_tests_run", "tests/run")
+user_host = scriptload.load("numbat_tests_user_host", "tests/user-host")
 nb = run.nb
 
 
@@ -598,6 +589,13 @@ class UserProgramsTest(unittest.TestCase):
         cfg = nb.grub_cfg("init=hello", ["script", ("hello", "hello a b")])
         self.assertIn("  module2 /boot/mod/script script\n", cfg)
         self.assertIn("  module2 /boot/mod/hello hello a b\n", cfg)
+
+    def test_qemu_command_gdb_socket(self):
+        topo = nb.make_topology(1, 256, "none")
+        cmd = nb.qemu_command("/tmp/a.iso", topo, serial="file:/tmp/s", gdb=True,
+                              gdb_socket="/tmp/d,x/gdb.sock")
+        self.assertEqual(cmd[-3:], ["-gdb", "unix:/tmp/d,,x/gdb.sock,server=on,wait=off", "-S"])
+        self.assertNotIn("-s", cmd)
 
     def test_qemu_command_console_log(self):
         topo = nb.make_topology(1, 256, "none")
