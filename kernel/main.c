@@ -32,9 +32,6 @@
 #include "arch/x86_64/serial.h"
 
 extern char boot_stack_bottom[], boot_stack_top[];
-void arch_cpu_setup(void);
-void pic_disable(void);
-void setup_per_cpu_areas(void);
 
 /* The first kernel thread: init=PROGRAM, self-tests (then exit QEMU), or the monitor. */
 static int init_main(void *unused)

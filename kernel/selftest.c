@@ -24,16 +24,14 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/monitor.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/desc.h"
+#include "arch/x86_64/setjmp.h"
 #include "kernel/proc/usertest.h"
 
 #define MAX_LEAK_COUNTERS	32	/* counters compared around each suite */
 #define LEAK_SETTLE_ROUNDS	50	/* rounds of "let asynchronous frees finish, compare" */
 #define LEAK_SETTLE_MS		20
 #define SELFTEST_GLOBS_MAX	256
-
-struct jmp_buf { unsigned long regs[9]; };
-int kernel_setjmp(struct jmp_buf *jb) __attribute__((returns_twice));
-void kernel_longjmp(struct jmp_buf *jb, int val) __noreturn;
 
 struct recovery {
 	struct jmp_buf jb;
@@ -43,9 +41,6 @@ struct recovery {
 	int spin_depth;
 	int lockdep_depth;
 };
-
-DECLARE_PER_CPU(int, irq_depth);
-DECLARE_PER_CPU(int, spin_depth);
 
 extern const struct selftest __start_selftests[], __stop_selftests[];
 extern const struct leak_counter __start_leak_counters[], __stop_leak_counters[];

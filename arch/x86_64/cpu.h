@@ -125,6 +125,11 @@ static inline unsigned long read_rbp(void)
 	return v;
 }
 
+/* Per-CPU setup every CPU runs once its per-CPU area is live (cpu.c). */
+void arch_cpu_setup(void);
+/* Moves the legacy 8259 PICs off the exception vectors and masks them. */
+void pic_disable(void);
+
 bool cpu_has(u32 leaf, int reg, int bit);
 #define CPUID_EAX 0
 #define CPUID_EBX 1

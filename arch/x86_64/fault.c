@@ -25,6 +25,7 @@
  * #DB, #BP -> SIGTRAP; #AC -> SIGBUS.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/desc.h"
 #include "arch/x86_64/regs.h"
 #include "arch/x86_64/trapnr.h"
 #include "arch/x86_64/uaccess.h"
@@ -33,10 +34,6 @@
 #include "kernel/mm/mm.h"
 #include "kernel/mm/vma.h"
 #include "kernel/percpu.h"
-
-bool fixup_exception(struct pt_regs *regs);
-DECLARE_PER_CPU(int, irq_depth);
-DECLARE_PER_CPU(int, spin_depth);
 
 static unsigned int fault_flags(unsigned long error_code)
 {

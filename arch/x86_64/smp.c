@@ -27,7 +27,6 @@
 #include "arch/x86_64/paging.h"
 #include "kernel/monitor.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sched/rq.h"
 
 u32 cpu_apic_id[MAX_CPUS];
 int nr_cpu_ids = 1;
@@ -147,8 +146,6 @@ void smp_boot_cpus(void)
 		started += start_ap(cpu);
 	pr_info("smp: %d of %d CPUs online\n", started, nr_cpu_ids);
 }
-
-void arch_cpu_setup(void);
 
 /* First C code of an AP, on its own stack, still on the trampoline page table. */
 static void ap_start(void)
@@ -363,7 +360,6 @@ static const char *const state_names[] = {
 	[CPU_NO_ANSWER] = "no-answer", [CPU_STOPPED] = "stopped",
 };
 
-DECLARE_PER_CPU(unsigned long, irq_count);
 
 static int cmd_cpus(int argc, char **argv)
 {

@@ -42,6 +42,5 @@ void idle_balance(struct rq *rq);
 void run_local_timers(void);
 void task_list_add(struct task *p);
 void task_cache_init(void);
-DECLARE_PER_CPU(int, spin_depth);
 
 #endif

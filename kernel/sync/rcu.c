@@ -64,7 +64,6 @@
 #include "kernel/mm/slab.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
-#include "kernel/sched/rq.h"
 #include "kernel/sync/mutex.h"
 #include "arch/x86_64/cpu.h"
 
