@@ -39,7 +39,7 @@ enum migratetype {
 	MIGRATE_TYPES
 };
 
-typedef unsigned int gfp_t;
+/* gfp_t, the type of these flags, is in kernel/types.h. */
 #define __GFP_ZERO		0x01u	/* zero the pages */
 #define __GFP_THISNODE		0x02u	/* only the node asked for: no fallback */
 #define __GFP_MOVABLE		0x04u	/* from movable pageblocks */

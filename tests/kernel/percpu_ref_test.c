@@ -10,8 +10,9 @@
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/sched/sched.h"
-#include "kernel/lib/percpu_ref.h"
+#include "kernel/sync/percpu_ref.h"
 #include "kernel/sync/wait.h"
+#include "kernel/mm/page_alloc.h"
 #include "kernel/lib/string.h"
 
 #define KILL_RACE_OPS		20000	/* get/put pairs, all CPUs together */
