@@ -13,7 +13,21 @@
  * mm and active_mm have Linux's meaning: mm is the user address space the
  * task owns (NULL for kernel threads); active_mm is the one its CPU's page
  * tables point at while it runs (a kernel thread borrows the previous
- * task's). Both stay NULL until user space exists.
+ * task's).
+ *
+ * Sleeping, the Linux way:
+ *	set_current_state(TASK_UNINTERRUPTIBLE);
+ *	if (!condition)
+ *		schedule();
+ *	__set_current_state(TASK_RUNNING);
+ * and the waker makes the condition true, then calls wake_up_process().
+ * The state is set before the condition is tested, so a wakeup between
+ * the test and schedule() is never lost: it sets the state back to
+ * TASK_RUNNING and schedule() returns at once.
+ *
+ * This header is what the layers below the scheduler may see of it (the
+ * task, current, sleeping and waking: docs/layers.md, exception 1); the
+ * rest of the scheduler's interface is kernel/sched/sched.h.
  */
 #ifndef KERNEL_SCHED_TASK_H
 #define KERNEL_SCHED_TASK_H
@@ -121,6 +135,27 @@ static inline void get_task_struct(struct task *t) { atomic_inc(&t->usage); }
 void put_task_struct(struct task *t);
 
 static inline bool is_idle_task(const struct task *t) { return t->flags & PF_IDLE; }
+
+/* ---- sleeping and waking (kernel/sched/core.c, timer.c) ---- */
+
+#define MAX_SCHEDULE_TIMEOUT	LONG_MAX
+
+void schedule(void);
+long schedule_timeout(long ns);		/* sleeps up to ns (state set by caller); returns ns left */
+bool wake_up_process(struct task *p);
+bool wake_up_state(struct task *p, long state);
+
+#define __set_current_state(s)	WRITE_ONCE(current->state, (s))
+/* A full barrier after the store: the condition test that follows must not be read before it. */
+#define set_current_state(s)	do { __set_current_state(s); smp_mb(); } while (0)
+
+/* Debug: sleeping in atomic context is a bug. */
+void __might_sleep(const char *file, int line, bool *warned);
+/* Reports (once per call site) a sleep with a spinlock held or interrupts off. */
+#define might_sleep() do {							\
+	static bool __warned;							\
+	__might_sleep(__FILE__, __LINE__, &__warned);				\
+} while (0)
 
 /* All tasks, under tasklist_lock. */
 extern struct list_head task_list;

@@ -50,7 +50,7 @@
  * that must not overlap one wait on percpu_ref_switch_waitq.
  */
 #include "kernel/sync/percpu_ref.h"
-#include "kernel/sched/sched.h"
+#include "kernel/sched/task.h"
 #include "kernel/sync/wait.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
