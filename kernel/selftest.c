@@ -26,6 +26,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/desc.h"
 #include "arch/x86_64/setjmp.h"
+#include "arch/x86_64/uaccess.h"
 #include "kernel/proc/usertest.h"
 
 #define MAX_LEAK_COUNTERS	32	/* counters compared around each suite */
@@ -39,6 +40,7 @@ struct recovery {
 	struct recovery *prev;
 	int irq_depth;			/* per-CPU state an oops may leave behind */
 	int spin_depth;
+	int pagefault_disable_depth;
 	int lockdep_depth;
 };
 
@@ -113,6 +115,7 @@ void selftest_recover_from_oops(const char *what)
 		       indent, rec->test->desc->name, what, smp_processor_id());
 	this_cpu_write(irq_depth, rec->irq_depth);
 	this_cpu_write(spin_depth, rec->spin_depth);
+	this_cpu_write(pagefault_disable_depth, rec->pagefault_disable_depth);
 	lockdep_cpu_restore(rec->lockdep_depth);	/* forget spinlocks the crash left held */
 	kernel_longjmp(&rec->jb, 2);
 }
@@ -126,6 +129,7 @@ static void run_protected(struct kunit *test, void (*fn)(void *), void *arg)
 	rec.prev = current->test_recovery;
 	rec.irq_depth = this_cpu_read(irq_depth);
 	rec.spin_depth = this_cpu_read(spin_depth);
+	rec.pagefault_disable_depth = this_cpu_read(pagefault_disable_depth);
 	rec.lockdep_depth = lockdep_cpu_depth();
 	if (kernel_setjmp(&rec.jb) == 0) {
 		current->test_recovery = &rec;

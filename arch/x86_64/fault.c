@@ -86,7 +86,7 @@ bool do_page_fault(struct pt_regs *regs, unsigned long addr)
 		return fixup_exception(regs);	/* SMAP: a user access outside stac/clac is a bug */
 	/* the faulting code may sleep only if it could have: interrupts on, not in an
 	 * interrupt, no spinlock held (handle_user_fault sleeps on mmap_lock) */
-	if (!current->user.pagefault_disabled && (regs->rflags & X86_EFLAGS_IF) &&
+	if (!pagefault_disabled() && (regs->rflags & X86_EFLAGS_IF) &&
 	    !this_cpu_read(irq_depth) && !this_cpu_read(spin_depth)) {
 		local_irq_enable();
 		fault = handle_user_fault(mm, addr, fault_flags(regs->error_code));

@@ -69,7 +69,6 @@ static inline int wait_status_signaled(int sig) { return sig & 0x7f; }
 long syscall_dispatch(struct pt_regs *regs, unsigned long nr);
 void exit_to_user_mode(struct pt_regs *regs);
 void ret_to_user(struct pt_regs *regs) __noreturn;
-void switch_user_state(struct task *prev, struct task *next);
 bool do_page_fault(struct pt_regs *regs, unsigned long addr);
 void do_user_exception(struct pt_regs *regs);
 

@@ -371,8 +371,8 @@ static int setup_rt_frame(int sig, struct k_sigaction *ka, struct pt_regs *regs,
 	fp = ALIGN_DOWN(sp - FPU_STATE_SIZE, 64);
 	sp = ALIGN_DOWN(fp - sizeof(frame), 16) - 8;	/* (sp + 8) % 16 == 0, as after a call */
 
-	fxsave(p->user.fpu);		/* the registers hold this task's user FPU state */
-	if (copy_to_user((void *)fp, p->user.fpu, FPU_STATE_SIZE))
+	fxsave(p->thread.fpu);		/* the registers hold this task's user FPU state */
+	if (copy_to_user((void *)fp, p->thread.fpu, FPU_STATE_SIZE))
 		return -EFAULT;
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = (ka->flags & SA_RESTORER) ? ka->restorer : 0;
@@ -519,13 +519,13 @@ long sys_rt_sigreturn(void)
 	if (copy_from_user(&uc, (void *)(frame + offsetof(struct rt_sigframe, uc)), sizeof(uc)))
 		goto bad;
 	if (sc->fpstate) {
-		if (copy_from_user(p->user.fpu, (void *)sc->fpstate, FPU_STATE_SIZE))
+		if (copy_from_user(p->thread.fpu, (void *)sc->fpstate, FPU_STATE_SIZE))
 			goto bad;
-		fpu_sanitize(p->user.fpu);
+		fpu_sanitize(p->thread.fpu);
 	} else {
-		fpu_init_state(p->user.fpu);
+		fpu_init_state(p->thread.fpu);
 	}
-	fxrstor(p->user.fpu);
+	fxrstor(p->thread.fpu);
 	regs->r8 = sc->r8; regs->r9 = sc->r9; regs->r10 = sc->r10; regs->r11 = sc->r11;
 	regs->r12 = sc->r12; regs->r13 = sc->r13; regs->r14 = sc->r14; regs->r15 = sc->r15;
 	regs->rdi = sc->rdi; regs->rsi = sc->rsi; regs->rbp = sc->rbp; regs->rbx = sc->rbx;

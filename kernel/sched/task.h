@@ -39,6 +39,7 @@
 #include "kernel/sync/spinlock.h"
 #include "kernel/sync/wait.h"
 #include "kernel/proc/user_task.h"
+#include "arch/x86_64/processor.h"
 
 #define TASK_COMM_LEN		16
 #define MAX_LOCK_DEPTH		16	/* locks one task may hold at once */
@@ -113,8 +114,10 @@ struct task {
 	/* address spaces */
 	struct mm_struct *mm, *active_mm;
 
-	/* user space: processes, threads, signals (kernel/proc/proc.h) */
+	/* user space: processes, threads, signals (kernel/proc/proc.h); never read here */
 	struct user_task user;
+	/* the architecture's user state, saved and loaded at each switch (processor.h) */
+	struct thread_struct thread;
 
 	/* debugging */
 	struct held_stack lockdep;	/* sleeping locks held (spinlocks are per CPU) */
