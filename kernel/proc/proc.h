@@ -17,14 +17,15 @@
  *    dropped after its last switch, and one for its "reaper": a thread's
  *    is dropped at exit, a process's when wait4/wait_user reaps it.
  *
- * Lock order: tasklist_lock (the tree, exit states, pids) ->
+ * Lock order: tasklist_lock (the tree, exit states, pids; the scheduler's
+ * lock of the list of all tasks, kernel/sched/kthread.c) ->
  * sighand->siglock (actions, pending and blocked sets) -> wait queues ->
  * task->pi_lock; futex hash buckets are taken alone, before pi_lock.
  */
 #ifndef KERNEL_PROC_PROC_H
 #define KERNEL_PROC_PROC_H
 
-#include "kernel/sched/task.h"
+#include "kernel/sched/sched.h"
 #include "kernel/sync/wait.h"
 #include "arch/x86_64/regs.h"
 #include "arch/x86_64/uaccess.h"

@@ -1,7 +1,7 @@
 /*
  * kernel/proc/run.c - running user programs from the kernel: the first
- * process (init=NAME), and the monitor commands run, maps and kill
- * (ps, which shows processes and threads, is in kernel/sched/kthread.c).
+ * process (init=NAME), and the monitor commands that show and control
+ * processes: ps, run, maps and kill.
  *
  * init=NAME: module NAME runs as pid 1 with argv = its module string's
  * words instead of the self-tests or the monitor; when it ends, QEMU exits
@@ -163,3 +163,42 @@ static int cmd_kill(int argc, char **argv)
 	return r;
 }
 MONITOR_CMD(kill, "PID [SIG]", "send a signal (default SIGKILL) to a process", cmd_kill);
+
+static const char *state_name(const struct task *p)
+{
+	if (p->user.exit_state == EXIT_ZOMBIE)
+		return "zombie";
+	switch (p->state) {
+	case TASK_RUNNING: return p->on_cpu ? "running" : "runnable";
+	case TASK_INTERRUPTIBLE: return "sleeping";
+	case TASK_UNINTERRUPTIBLE: return "blocked";
+	case TASK_DEAD: return "dead";
+	case TASK_NEW: return "new";
+	}
+	return "?";
+}
+
+/* Every task, kernel threads too; tasklist_lock keeps the process links still while we print. */
+static int cmd_ps(int argc, char **argv)
+{
+	unsigned long flags;
+	struct task *p;
+
+	if (argc != 1)
+		return -EINVAL;
+	console_printf("  pid   tgid   ppid  cpu  state     switches  migrations  run-ms  name\n");
+	flags = spin_lock_irqsave(&tasklist_lock);
+	list_for_each_entry(p, &task_list, tasks) {
+		/* kernel threads: their own tgid, parent 0; threads show their process's parent */
+		bool user = is_user_task(p);
+		struct task *parent = user ? p->user.group_leader->user.parent : NULL;
+		console_printf("%5d  %5d  %5d  %3d  %-8s  %8lu  %10lu  %6lu  %s%s\n", p->pid,
+			       user ? p->user.tgid : p->pid, parent ? parent->user.tgid : 0, p->cpu,
+			       state_name(p), p->nvcsw + p->nivcsw, p->nr_migrations,
+			       (unsigned long)(p->sum_exec_ns / 1000000), p->comm,
+			       user ? (p->user.group_leader == p ? "" : " (thread)") : " [kernel]");
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return 0;
+}
+MONITOR_CMD(ps, "", "tasks: pid, tgid, ppid, CPU, state, switches, migrations, name", cmd_ps);

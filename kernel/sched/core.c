@@ -155,8 +155,11 @@ static void finish_task_switch(struct task *prev)
 		activate_task(migrating, select_task_rq(migrating));
 		spin_unlock_irqrestore(&migrating->pi_lock, flags);
 	}
-	if (prev_state == TASK_DEAD)
+	if (prev_state == TASK_DEAD) {
+		/* exactly once: a second drop would free prev under its reaper's reference */
+		BUG_ON(CONFIG_DEBUG && xchg(&prev->own_ref_dropped, 1));
 		put_task_struct(prev);		/* the task's own reference */
+	}
 }
 
 /* The first thing a new task runs (from ret_from_kthread). */

@@ -48,6 +48,14 @@ int kthread_stop(struct task *p);	/* asks it to stop, waits, returns its exit co
 bool kthread_should_stop(void);
 void do_exit(int code) __attribute__((noreturn));
 
+/*
+ * Every task, on p->tasks, under tasklist_lock (kthread.c), which
+ * kernel/proc also takes for the process tree.
+ */
+extern struct list_head task_list;
+extern spinlock_t tasklist_lock;
+extern atomic_t nr_tasks;
+
 /* Counters for the monitor and tests. */
 u64 sched_idle_ns(int cpu);
 

@@ -109,6 +109,7 @@ struct task {
 	void *data;
 	int exit_code;
 	bool should_stop;
+	int own_ref_dropped;		/* debug: set when the last switch away dropped the task's own */
 	struct completion exited;	/* completed (for all) when the task dies */
 
 	/* address spaces */
@@ -159,10 +160,5 @@ void __might_sleep(const char *file, int line, bool *warned);
 	static bool __warned;							\
 	__might_sleep(__FILE__, __LINE__, &__warned);				\
 } while (0)
-
-/* All tasks, under tasklist_lock. */
-extern struct list_head task_list;
-extern spinlock_t tasklist_lock;
-extern atomic_t nr_tasks;
 
 #endif
