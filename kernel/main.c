@@ -92,6 +92,7 @@ static void kernel_main_guarded(void *stack_top)
 	sched_init((unsigned long)stack_top - KSTACK_SIZE, (unsigned long)stack_top);
 	smp_ipi_init();
 	lapic_timer_calibrate();
+	lapic_set_tick_handler(sched_tick);	/* before any CPU's timer starts */
 	lapic_init_this_cpu();			/* the boot CPU's tick */
 	local_irq_enable();
 	smp_boot_cpus();			/* the others, one by one */
