@@ -3,7 +3,8 @@
 #   make            build build/numbat.elf
 #   make iso        build build/run/numbat.iso as `make run` would boot it
 #   make run        install what is missing, build, boot in QEMU to the monitor
-#   make test       install, build, run every self-test suite on every topology
+#   make test       install, check the layers, build, run every self-test suite on every topology
+#   make check-layers  check that no #include goes up a layer (docs/layers.md)
 #   make bench      boot a release build (build-release, DEBUG=0) and print the benchmarks
 #   make torture    run the RCU and percpu_ref torture tests for DURATION seconds (default 60) on SMP CPUs (default 4)
 #   make gdb        attach gdb to a `make run GDB=1`
@@ -56,7 +57,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 SRCS := $(shell find boot arch kernel tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null | sort)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 
-.PHONY: all user iso run test test-user-host bench torture gdb deps clean check-symbols
+.PHONY: all user iso run test test-user-host bench torture gdb deps clean check-symbols check-layers
 all: $(BUILD)/numbat.elf user
 
 # V=1 shows the full commands
@@ -127,11 +128,15 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BOOT)
 
-test: deps
+# The layer check first: it reads sources only, so it fails in a second.
+test: deps check-layers
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) tests/test_runner.py
 	@$(PYTHON) tests/user-host --no-build
 	$(PYTHON) tests/run --no-build $(TESTFLAGS)
+
+check-layers:
+	@$(PYTHON) scripts/check-layers
 
 # The user test suites on the host's own Linux kernel: the reference
 # behaviour the same binaries must show on Numbat.

@@ -97,7 +97,6 @@ long do_fork(unsigned long flags, unsigned long newsp, int __user *parent_tid,
 int do_wait(int pid, int *status, int options);
 /* Replaces current's mm and program with module `name`; argv/envp are kernel strings. */
 int exec_module(const char *name, char *const argv[], char *const envp[]);
-int kernel_exec_argv(const char *name, const char *args, char **argv, int max, char *buf, size_t bufsz);
 
 /* ---- for the kernel: monitor, self-tests, init= ---- */
 /* Starts a module as a new process (argv NULL: the module string's words); its pid or -errno. */
