@@ -35,8 +35,6 @@
 #define GETRANDOM_MAX	(32 * 1024 * 1024 - 1)	/* Linux's cap on one call */
 #define UTS_LEN		65
 
-struct k_timespec { long tv_sec, tv_nsec; };
-
 /* ---- identities ---- */
 
 long sys_getpid(void) { return current->user.tgid; }
