@@ -53,6 +53,16 @@ struct leak_counter {
 #define LEAK_COUNTER(n, fn)							\
 	static const struct leak_counter __leak_##fn				\
 	__section(".leak_counters") __used __aligned(8) = { n, fn }
+#define MAX_LEAK_COUNTERS	32	/* counters compared around each suite */
+
+/* Reads every leak counter into vals[MAX_LEAK_COUNTERS]; returns how many. */
+int leak_counters_snapshot(long *vals);
+/*
+ * Compares the leak counters with before[0..n), first giving what is freed
+ * asynchronously time to go; prints "PREFIX# leak_check: NAME was A before
+ * WHAT and is B after" for each that differs. True if one does.
+ */
+bool leak_counters_leaked(const long *before, int n, const char *prefix, const char *what);
 
 void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...) __printf(4, 5);
 void kunit_abort(struct kunit *test) __noreturn;

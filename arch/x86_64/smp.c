@@ -86,7 +86,7 @@ static void setup_trampoline(void)
 	pd[0] = 0 | PTE_PRESENT | PTE_WRITE | PTE_HUGE;		/* identity 0-2 MiB */
 	pdpt[0] = TRAMPOLINE_PD_PHYS | PTE_PRESENT | PTE_WRITE;
 	pml4[0] = TRAMPOLINE_PDPT_PHYS | PTE_PRESENT | PTE_WRITE;
-	for (int i = 256; i < 512; i++)				/* the kernel's half */
+	for (int i = PML4_USER_ENTRIES; i < PT_ENTRIES; i++)	/* the kernel's half */
 		pml4[i] = kernel_pml4[i];
 }
 

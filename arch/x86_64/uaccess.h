@@ -25,8 +25,8 @@
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"	/* TASK_SIZE */
 
-#define TASK_SIZE	0x00007ffffffff000UL	/* user space is [0, TASK_SIZE), as in Linux */
 #define __user				/* documents a user pointer */
 
 /* An exception-table entry: where a fault may happen, where to resume. */
