@@ -8,7 +8,8 @@
  * runs the suites whose name, or "suite.test" names, match. Output is KTAP
  * version 1, each suite a nested subtest, and every suite ends with an
  * automatic leak_check test that compares every registered leak counter
- * (free memory, later slab objects, tasks...) before and after the suite.
+ * (free pages, slab objects, tasks, mm_structs...) before and after the
+ * suite.
  *
  * Assertions print the file, line and both values:
  *   KUNIT_EXPECT_*(test, ...)  records a failure and carries on

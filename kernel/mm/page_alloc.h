@@ -34,7 +34,7 @@
 /* What an allocation may later do with its pages: the mobility of a pageblock. */
 enum migratetype {
 	MIGRATE_UNMOVABLE,	/* kernel data at a fixed address: slab, page tables, stacks */
-	MIGRATE_MOVABLE,	/* could be moved (user pages, later): most of memory */
+	MIGRATE_MOVABLE,	/* could be moved (user pages): most of memory */
 	MIGRATE_RECLAIMABLE,	/* could be freed on demand (caches, later) */
 	MIGRATE_TYPES
 };

@@ -2,7 +2,7 @@
  * kernel/sched/task.h - struct task, the unit the scheduler runs.
  *
  * Every thread of execution is a task: the idle task of each CPU (the
- * CPU's boot context), kernel threads, and later user threads. `current`
+ * CPU's boot context), kernel threads, and user threads. `current`
  * is the task running on this CPU, read with one %gs-relative load.
  *
  * Life cycle and references: a task starts TASK_NEW with two references,
@@ -47,7 +47,7 @@
 
 /* Task states (Linux's values for the first three). */
 #define TASK_RUNNING		0x0000	/* on a runqueue or running */
-#define TASK_INTERRUPTIBLE	0x0001	/* sleeping; signals may wake it (later) */
+#define TASK_INTERRUPTIBLE	0x0001	/* sleeping; a signal wakes it too */
 #define TASK_UNINTERRUPTIBLE	0x0002	/* sleeping until explicitly woken */
 #define TASK_NORMAL		(TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
 #define TASK_DEAD		0x0080	/* exited; waiting to be freed */
