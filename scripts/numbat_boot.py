@@ -23,6 +23,15 @@ User programs
         A QEMU that ends otherwise (Ctrl-A X, a triple fault) exits 125.
         The kernel's panic status (0x12) reads as 18: the console shows which.
 
+Exit status without --prog (kernel_exit_status)
+  0     the kernel powered off (`poweroff`, ACPI soft-off), or ran the
+        self-tests (selftest=) or benchmarks (bench=) and all passed: the
+        kernel's "passed" byte makes QEMU exit 33, which this script turns
+        into 0 so that `make run` succeeds
+  35    some self-test failed
+  37    a panic or an oops (`crash` in the monitor)
+  other QEMU's own status, e.g. 1 when it could not start
+
 Topology
   --nodes "MEM:CPUS MEM:CPUS ..."   one entry per NUMA node, in node order.
         MEM is the node's RAM in MB; 0 makes a memory-less node.
@@ -735,7 +744,11 @@ def main(argv=None):
     sys.stderr.flush()
     if a.prog:
         return run_program(cmd, os.path.basename(a.prog), console_log)
-    os.execvp(cmd[0], cmd)
+    try:
+        qemu_status = subprocess.call(cmd)
+    except KeyboardInterrupt:
+        return 130
+    return kernel_exit_status(qemu_status)
 
 
 # The kernel's line when init ends (kernel/proc/run.c, describe_status).
@@ -754,6 +767,26 @@ def init_status_from_log(text, name, low_bits):
         if status & 0x7f == low_bits:
             found = status
     return found
+
+
+def kernel_exit_status(qemu_status):
+    """This script's exit status for QEMU's, without --prog: success for a
+    poweroff and for self-tests that all passed, the failure statuses kept
+    as they are, with a line saying what they mean."""
+    if qemu_status == EXIT_ALL_PASSED:
+        return 0
+    if qemu_status == EXIT_SOME_FAILED:
+        print("numbat_boot: some self-tests failed (QEMU exit status %d)" % qemu_status,
+              file=sys.stderr)
+    elif qemu_status == EXIT_PANIC:
+        print("numbat_boot: the kernel panicked or oopsed (QEMU exit status %d)" % qemu_status,
+              file=sys.stderr)
+    elif qemu_status < 0:
+        print("numbat_boot: QEMU was killed by signal %d" % -qemu_status, file=sys.stderr)
+        return 128 - qemu_status
+    elif qemu_status:
+        print("numbat_boot: QEMU exited with status %d" % qemu_status, file=sys.stderr)
+    return qemu_status
 
 
 def run_program(cmd, name, console_log=None):

@@ -526,6 +526,19 @@ class UserProgramsTest(unittest.TestCase):
             f.write(content)
         return path
 
+    def test_kernel_exit_status(self):
+        with open(os.devnull, "w") as null:
+            saved, sys.stderr = sys.stderr, null
+            try:
+                self.assertEqual(nb.kernel_exit_status(0), 0)          # poweroff
+                self.assertEqual(nb.kernel_exit_status(nb.EXIT_ALL_PASSED), 0)
+                self.assertEqual(nb.kernel_exit_status(nb.EXIT_SOME_FAILED), 35)
+                self.assertEqual(nb.kernel_exit_status(nb.EXIT_PANIC), 37)
+                self.assertEqual(nb.kernel_exit_status(1), 1)          # QEMU could not start
+                self.assertEqual(nb.kernel_exit_status(-9), 137)
+            finally:
+                sys.stderr = saved
+
     def test_program_status(self):
         self.assertEqual(nb.program_status(1), 0)
         self.assertEqual(nb.program_status((42 << 1) | 1), 42)
