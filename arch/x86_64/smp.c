@@ -382,8 +382,11 @@ static int cmd_bt(int argc, char **argv)
 {
 	unsigned long cpu;
 
-	if (argc < 2 || kstrtoul(argv[1], 10, &cpu) || cpu >= MAX_CPUS)
+	(void)argc;
+	if (kstrtoul(argv[1], 10, &cpu))
 		return -EINVAL;
+	if (cpu >= MAX_CPUS || !cpumask_test_cpu(cpu, &cpu_online_mask))
+		return monitor_error(-ENODEV, "no CPU %lu (online: `cpus`)", cpu);
 	if ((int)cpu == smp_processor_id()) {
 		dump_stack();
 		return 0;
