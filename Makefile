@@ -6,7 +6,7 @@
 #   make test       install, check the layers, build, run every self-test suite on every topology
 #   make check-layers  check that no #include goes up a layer (docs/layers.md)
 #   make bench      boot a release build (build-release, DEBUG=0) and print the benchmarks
-#   make torture    run the RCU and percpu_ref torture tests for DURATION seconds (default 60) on SMP CPUs (default 4)
+#   make torture    run the torture suites (RCU, percpu_ref, processes, lazy mm) for DURATION seconds (default 60) on SMP CPUs (default 4); a stall fails them
 #   make gdb        attach gdb to a `make run GDB=1`
 #   make user       build the user programs only (user/*.c -> build/user/NAME, musl-gcc -static)
 #   make test-user-host  run every usertest_* suite on this host's Linux, the reference
