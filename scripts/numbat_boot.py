@@ -23,14 +23,9 @@ User programs
         A QEMU that ends otherwise (Ctrl-A X, a triple fault) exits 125.
         The kernel's panic status (0x12) reads as 18: the console shows which.
 
-Exit status without --prog (kernel_exit_status)
-  0     the kernel powered off (`poweroff`, ACPI soft-off), or ran the
-        self-tests (selftest=) or benchmarks (bench=) and all passed: the
-        kernel's "passed" byte makes QEMU exit 33, which this script turns
-        into 0 so that `make run` succeeds
-  35    some self-test failed
-  37    a panic or an oops (`crash` in the monitor)
-  other QEMU's own status, e.g. 1 when it could not start
+Exit status without --prog (kernel_exit_status): 0 after a poweroff or
+  when every self-test passed (QEMU's 33), 35 when one failed, 37 after a
+  panic or an oops, else QEMU's own status.
 
 Topology
   --nodes "MEM:CPUS MEM:CPUS ..."   one entry per NUMA node, in node order.
@@ -773,19 +768,14 @@ def kernel_exit_status(qemu_status):
     """This script's exit status for QEMU's, without --prog: success for a
     poweroff and for self-tests that all passed, the failure statuses kept
     as they are, with a line saying what they mean."""
-    if qemu_status == EXIT_ALL_PASSED:
+    why = {EXIT_SOME_FAILED: "some self-tests failed", EXIT_PANIC: "the kernel panicked or oopsed"}
+    if qemu_status in (0, EXIT_ALL_PASSED):
         return 0
-    if qemu_status == EXIT_SOME_FAILED:
-        print("numbat_boot: some self-tests failed (QEMU exit status %d)" % qemu_status,
-              file=sys.stderr)
-    elif qemu_status == EXIT_PANIC:
-        print("numbat_boot: the kernel panicked or oopsed (QEMU exit status %d)" % qemu_status,
-              file=sys.stderr)
-    elif qemu_status < 0:
+    if qemu_status < 0:
         print("numbat_boot: QEMU was killed by signal %d" % -qemu_status, file=sys.stderr)
         return 128 - qemu_status
-    elif qemu_status:
-        print("numbat_boot: QEMU exited with status %d" % qemu_status, file=sys.stderr)
+    print("numbat_boot: %s (QEMU exit status %d)" % (why.get(qemu_status, "QEMU failed"), qemu_status),
+          file=sys.stderr)
     return qemu_status
 
 
