@@ -3,10 +3,11 @@
 #   make            build build/numbat.elf
 #   make iso        build build/run/numbat.iso as `make run` would boot it
 #   make run        install what is missing, build, boot in QEMU to the monitor
-#   make test       install, build, run every self-test suite on every topology
+#   make test       install, check the layers, build, run every self-test suite on every topology
+#   make check-layers  check that no #include goes up a layer (docs/layers.md)
 #   make bench      boot a release build (build-release, DEBUG=0), print the benchmarks, write their CSV and plots
 #   make bench-plots  redraw the plots from build-release/bench/bench.csv without booting
-#   make torture    run every torture suite (tests/torture) for DURATION seconds (default 60) on SMP CPUs (default 4)
+#   make torture    run every torture suite (tests/torture) for DURATION seconds (default 60) on SMP CPUs (default 4); a stall fails them
 #   make gdb        attach gdb to a `make run GDB=1`, with the nb- commands (scripts/gdb/)
 #   make compdb     write compile_commands.json for clangd from this Makefile's commands
 #   make format-check  report drift from .clang-format in the lines changed since main (or FILES="a.c b.h")
@@ -60,7 +61,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 SRCS := $(shell find boot arch kernel tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null | sort)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 
-.PHONY: all user iso run test test-user-host bench bench-plots torture gdb deps clean check-symbols compdb format-check
+.PHONY: all user iso run test test-user-host bench bench-plots torture gdb deps clean check-symbols compdb format-check check-layers
 all: $(BUILD)/numbat.elf user
 
 # V=1 shows the full commands
@@ -131,11 +132,15 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BOOT)
 
-test: deps
+# The layer check first: it reads sources only, so it fails in a second.
+test: deps check-layers
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) -m unittest discover -s tests -p 'test_*.py'
 	@$(PYTHON) tests/user-host --no-build
 	$(PYTHON) tests/run --no-build $(TESTFLAGS)
+
+check-layers:
+	@$(PYTHON) scripts/check-layers
 
 # The user test suites on the host's own Linux kernel: the reference
 # behaviour the same binaries must show on Numbat.

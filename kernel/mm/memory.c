@@ -27,7 +27,6 @@
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 
-#define SIZE_2M			(1UL << 21)
 #define MMU_GATHER_BATCH	64	/* pages whose release waits for one flush */
 
 #if CONFIG_DEBUG
@@ -115,7 +114,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		for (; va < end && tlb.nr < MMU_GATHER_BATCH; va += PAGE_SIZE) {
 			u64 *pte = user_pte_lookup(mm->pgd, va);
 			if (!pte) {		/* no page table: skip to the next one */
-				va = ALIGN_DOWN(va, SIZE_2M) + SIZE_2M - PAGE_SIZE;
+				va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE - PAGE_SIZE;
 				continue;
 			}
 			if (!pte_mapped(*pte))
@@ -148,7 +147,7 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
 		u64 *pte = user_pte_lookup(mm->pgd, va), p;
 		if (!pte) {
-			va = ALIGN_DOWN(va, SIZE_2M) + SIZE_2M - PAGE_SIZE;
+			va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE - PAGE_SIZE;
 			continue;
 		}
 		if (!pte_mapped(*pte))
@@ -181,7 +180,7 @@ int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma)
 		u64 *spte = user_pte_lookup(src->pgd, va), *dpte;
 		int created = 0;
 		if (!spte) {
-			va = ALIGN_DOWN(va, SIZE_2M) + SIZE_2M - PAGE_SIZE;
+			va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE - PAGE_SIZE;
 			continue;
 		}
 		if (!pte_mapped(*spte))

@@ -17,7 +17,7 @@
  */
 #include "kernel/mm/vma.h"
 #include "kernel/mm/lazy_mm.h"
-#include "kernel/mm/slab.h"
+#include "kernel/mm/internal.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/sched/task.h"
 #include "kernel/sync/rcupdate.h"
@@ -61,7 +61,6 @@ long vm_event(enum mm_counter c) { return atomic_long_read(&vm_events[c]); }
 long nr_mm_structs(void) { return atomic_long_read(&mm_live); }
 LEAK_COUNTER("mm_structs", nr_mm_structs);
 
-void vma_caches_init(void);
 
 void mm_caches_init(void)
 {
