@@ -3,10 +3,14 @@
 #   make            build build/numbat.elf
 #   make iso        build build/run/numbat.iso as `make run` would boot it
 #   make run        install what is missing, build, boot in QEMU to the monitor
-#   make test       install, build, run every self-test suite on every topology
-#   make bench      boot a release build (build-release, DEBUG=0) and print the benchmarks
-#   make torture    run the RCU and percpu_ref torture tests for DURATION seconds (default 60) on SMP CPUs (default 4)
-#   make gdb        attach gdb to a `make run GDB=1`
+#   make test       install, check the layers, build, run every self-test suite on every topology
+#   make check-layers  check that no #include goes up a layer (docs/layers.md)
+#   make bench      boot a release build (build-release, DEBUG=0), print the benchmarks, write their CSV and plots
+#   make bench-plots  redraw the plots from build-release/bench/bench.csv without booting
+#   make torture    run every torture suite (tests/torture) for DURATION seconds (default 60) on SMP CPUs (default 4); a stall fails them
+#   make gdb        attach gdb to a `make run GDB=1`, with the nb- commands (scripts/gdb/)
+#   make compdb     write compile_commands.json for clangd from this Makefile's commands
+#   make format-check  report drift from .clang-format in the lines changed since main (or FILES="a.c b.h")
 #   make user       build the user programs only (user/*.c -> build/user/NAME, musl-gcc -static)
 #   make test-user-host  run every usertest_* suite on this host's Linux, the reference
 #
@@ -42,6 +46,7 @@ ARGS      ?=
 TESTFLAGS ?=
 BENCHFLAGS ?=
 DURATION  ?= 60
+FILES     ?=
 
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
@@ -56,7 +61,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 SRCS := $(shell find boot arch kernel tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null | sort)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 
-.PHONY: all user iso run test test-user-host bench torture gdb deps clean check-symbols
+.PHONY: all user iso run test test-user-host bench bench-plots torture gdb deps clean check-symbols compdb format-check check-layers
 all: $(BUILD)/numbat.elf user
 
 # V=1 shows the full commands
@@ -127,11 +132,15 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BOOT)
 
-test: deps
+# The layer check first: it reads sources only, so it fails in a second.
+test: deps check-layers
 	@$(MAKE) --no-print-directory all
-	@$(PYTHON) tests/test_runner.py
+	@$(PYTHON) -m unittest discover -s tests -p 'test_*.py'
 	@$(PYTHON) tests/user-host --no-build
 	$(PYTHON) tests/run --no-build $(TESTFLAGS)
+
+check-layers:
+	@$(PYTHON) scripts/check-layers
 
 # The user test suites on the host's own Linux kernel: the reference
 # behaviour the same binaries must show on Numbat.
@@ -140,24 +149,34 @@ test-user-host: deps
 	$(PYTHON) tests/user-host --no-build
 
 # SMP=N (default 4) CPUs on 2 nodes; BENCHFLAGS passes options to tests/bench.
+# Besides the text: build-release/bench/bench.csv and a PNG per benchmark;
+# bench-plots redraws the PNGs from the CSV without booting.
 bench: deps
 	$(PYTHON) tests/bench $(if $(SMP),--smp $(SMP)) $(BENCHFLAGS)
 
-# One boot, SMP CPUs on two nodes (one node when SMP=1), the torture suites
-# only, each running DURATION seconds; the log is build/test/torture/serial.log.
-TORTURE_SMP = $(or $(SMP),4)
-TORTURE_NODES = $(if $(filter 1,$(TORTURE_SMP)),,512:0-$(shell echo $$(($(TORTURE_SMP) / 2 - 1))) 512:$(shell echo $$(($(TORTURE_SMP) / 2)))-$(shell echo $$(($(TORTURE_SMP) - 1))))
+bench-plots: deps
+	$(PYTHON) tests/bench --plots-only
+
+# Every torture suite (the list is TORTURE_SUITES in tests/torture), one
+# boot of SMP CPUs (default 4) on two nodes, each suite running DURATION
+# seconds; ends with one SUCCESS or FAILURE line per suite.
 torture: deps
 	@$(MAKE) --no-print-directory all
-	@mkdir -p $(BUILD)/torture-matrix
-	@printf '[torture]\nsmp = %s\nmem = 1024\n%s\ncmdline = rcutorture.duration=%s\ntimeout = %s\n' \
-		$(TORTURE_SMP) "$(if $(TORTURE_NODES),nodes = $(TORTURE_NODES),# one node)" $(DURATION) $$(($(DURATION) * 3 + 300)) \
-		> $(BUILD)/torture-matrix/matrix
-	$(PYTHON) tests/run --no-build --matrix $(BUILD)/torture-matrix/matrix --suite 'rcutorture' --suite 'percpu_ref_torture' --suite 'proc_torture' --suite 'lazy_mm_torture'
-	@grep -h 'torture' $(BUILD)/test/torture/serial.log | grep -v 'command line' || true
+	$(PYTHON) tests/torture --no-build --duration $(DURATION) $(if $(SMP),--smp $(SMP))
 
+# The nb- commands (scripts/gdb/numbat.py) read the kernel's tasks, log,
+# per-CPU data, runqueues, VMAs and slabs from memory; docs/debugging.md.
 gdb:
-	gdb $(BUILD)/numbat.elf -ex 'target remote :1234'
+	gdb -x scripts/gdb/numbat.py $(BUILD)/numbat.elf -ex 'target remote :1234'
+
+# Editor support: compile_commands.json holds the commands `make -n` shows
+# (scripts/compdb), so it follows every change of flags; .clangd drops the
+# gcc-only ones. format-check is advisory, never part of make test.
+compdb:
+	@$(PYTHON) scripts/compdb --make "$(MAKE)"
+
+format-check: deps
+	@$(PYTHON) scripts/format-check $(FILES)
 
 clean:
 	rm -rf $(BUILD)

@@ -18,7 +18,6 @@
 
 #define MB2_MAGIC	0xe85250d6
 #define MB2_ARCH_I386	0
-#define MB2_BOOT_MAGIC	0x36d76289
 
 	.section .multiboot2, "a"
 	.balign 8

@@ -14,7 +14,6 @@
 #include "kernel/mm/memblock.h"
 #include "arch/x86_64/asm.h"
 
-#define MB2_BOOT_MAGIC	0x36d76289
 #define TAG_END		0
 #define TAG_CMDLINE	1
 #define TAG_MODULE	3

@@ -2,7 +2,7 @@
  * kernel/bootinfo.h - what GRUB tells the kernel, copied out of the
  * multiboot2 information structure at the very start of boot: the command
  * line, the memory map, the ACPI RSDP and the boot modules (the monitor
- * script now, user programs later).
+ * script and the user programs).
  */
 #ifndef KERNEL_BOOTINFO_H
 #define KERNEL_BOOTINFO_H

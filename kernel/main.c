@@ -32,9 +32,6 @@
 #include "arch/x86_64/serial.h"
 
 extern char boot_stack_bottom[], boot_stack_top[];
-void arch_cpu_setup(void);
-void pic_disable(void);
-void setup_per_cpu_areas(void);
 
 /* The first kernel thread: init=PROGRAM, self-tests (then exit QEMU), or the monitor. */
 static int init_main(void *unused)
@@ -95,6 +92,7 @@ static void kernel_main_guarded(void *stack_top)
 	sched_init((unsigned long)stack_top - KSTACK_SIZE, (unsigned long)stack_top);
 	smp_ipi_init();
 	lapic_timer_calibrate();
+	lapic_set_tick_handler(sched_tick);	/* before any CPU's timer starts */
 	lapic_init_this_cpu();			/* the boot CPU's tick */
 	local_irq_enable();
 	smp_boot_cpus();			/* the others, one by one */

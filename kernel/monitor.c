@@ -193,6 +193,64 @@ static char *read_line(void)
 	}
 }
 
+/* The command monitor_exec is running, and whether it reported its own failure. */
+static const struct monitor_cmd *running_cmd;
+static bool error_reported;
+
+int monitor_error(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	console_printf("%s: ", running_cmd ? running_cmd->name : "monitor");
+	va_start(ap, fmt);
+	console_vprintf(fmt, ap);
+	va_end(ap);
+	console_printf("\n");
+	error_reported = true;
+	return err;
+}
+
+/*
+ * The number of arguments a usage string allows (see monitor.h): words
+ * outside brackets are required; *max is -1 when a word has "...".
+ */
+static void usage_arg_counts(const char *usage, int *min, int *max)
+{
+	int depth = 0;
+
+	*min = *max = 0;
+	for (const char *p = usage; *p; ) {
+		const char *w = p;
+		bool optional;
+
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		depth += *p == '[';
+		optional = depth > 0;
+		while (*p && *p != ' ') {
+			depth -= *p == ']';
+			p++;
+		}
+		if (!optional)
+			(*min)++;
+		if (*max >= 0)
+			(*max)++;
+		for (const char *q = w; q + 3 <= p; q++)
+			if (!strncmp(q, "...", 3))
+				*max = -1;
+	}
+}
+
+static bool arg_count_fits(const struct monitor_cmd *cmd, int nargs)
+{
+	int min, max;
+
+	usage_arg_counts(cmd->args, &min, &max);
+	return nargs >= min && (max < 0 || nargs <= max);
+}
+
 static const struct monitor_cmd *find_cmd(const char *name)
 {
 	for_each_cmd(c)
@@ -228,9 +286,14 @@ int monitor_exec(char *line)
 		console_printf("%s: unknown command (try 'help')\n", argv[0]);
 		return -ENOENT;
 	}
-	err = cmd->fn(argc, argv);
-	if (err)
-		console_printf("%s: failed with error %d\n", argv[0], err);
+	running_cmd = cmd;
+	error_reported = false;
+	err = arg_count_fits(cmd, argc - 1) ? cmd->fn(argc, argv) : -EINVAL;
+	if (err == -EINVAL && !error_reported)
+		console_printf("usage: %s%s%s\n", cmd->name, cmd->args[0] ? " " : "", cmd->args);
+	else if (err && !error_reported)		/* a command should have said why */
+		console_printf("%s: failed with error %d\n", cmd->name, err);
+	running_cmd = NULL;
 	return err;
 }
 

@@ -89,6 +89,9 @@ static inline int smp_processor_id(void)
 	return this_cpu_read(cpu_number);
 }
 
+/* Gives each possible CPU its area, on its node, and points %gs at CPU 0's (percpu.c). */
+void setup_per_cpu_areas(void);
+
 /*
  * Dynamic per-CPU memory: size bytes, aligned to align (at most a page), in
  * every possible CPU's area, zeroed; NULL when the space is used up.

@@ -18,6 +18,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/monitor.h"
 #include "kernel/errno.h"
+#include "arch/x86_64/desc.h"
 #include "arch/x86_64/serial.h"
 
 int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
@@ -32,8 +33,6 @@ static unsigned long log_head;		/* total bytes ever written */
  * and wake on another CPU. Output from interrupt handlers is never
  * captured (it is not the task's).
  */
-DECLARE_PER_CPU(int, irq_depth);
-
 static struct printk_capture *task_capture(void)
 {
 	struct task *t = this_cpu_read(current_task);

@@ -24,16 +24,14 @@
 #include "kernel/lib/vsprintf.h"
 #include "kernel/monitor.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/desc.h"
+#include "arch/x86_64/setjmp.h"
+#include "arch/x86_64/uaccess.h"
 #include "kernel/proc/usertest.h"
 
-#define MAX_LEAK_COUNTERS	32	/* counters compared around each suite */
 #define LEAK_SETTLE_ROUNDS	50	/* rounds of "let asynchronous frees finish, compare" */
 #define LEAK_SETTLE_MS		20
 #define SELFTEST_GLOBS_MAX	256
-
-struct jmp_buf { unsigned long regs[9]; };
-int kernel_setjmp(struct jmp_buf *jb) __attribute__((returns_twice));
-void kernel_longjmp(struct jmp_buf *jb, int val) __noreturn;
 
 struct recovery {
 	struct jmp_buf jb;
@@ -41,11 +39,9 @@ struct recovery {
 	struct recovery *prev;
 	int irq_depth;			/* per-CPU state an oops may leave behind */
 	int spin_depth;
+	int pagefault_disable_depth;
 	int lockdep_depth;
 };
-
-DECLARE_PER_CPU(int, irq_depth);
-DECLARE_PER_CPU(int, spin_depth);
 
 extern const struct selftest __start_selftests[], __stop_selftests[];
 extern const struct leak_counter __start_leak_counters[], __stop_leak_counters[];
@@ -118,6 +114,7 @@ void selftest_recover_from_oops(const char *what)
 		       indent, rec->test->desc->name, what, smp_processor_id());
 	this_cpu_write(irq_depth, rec->irq_depth);
 	this_cpu_write(spin_depth, rec->spin_depth);
+	this_cpu_write(pagefault_disable_depth, rec->pagefault_disable_depth);
 	lockdep_cpu_restore(rec->lockdep_depth);	/* forget spinlocks the crash left held */
 	kernel_longjmp(&rec->jb, 2);
 }
@@ -131,6 +128,7 @@ static void run_protected(struct kunit *test, void (*fn)(void *), void *arg)
 	rec.prev = current->test_recovery;
 	rec.irq_depth = this_cpu_read(irq_depth);
 	rec.spin_depth = this_cpu_read(spin_depth);
+	rec.pagefault_disable_depth = this_cpu_read(pagefault_disable_depth);
 	rec.lockdep_depth = lockdep_cpu_depth();
 	if (kernel_setjmp(&rec.jb) == 0) {
 		current->test_recovery = &rec;
@@ -259,7 +257,7 @@ static void count(struct run_totals *tot, int r)
 	else tot->passed++;
 }
 
-static int leak_snapshot(long *vals)
+int leak_counters_snapshot(long *vals)
 {
 	int n = 0;
 
@@ -277,30 +275,38 @@ static bool leak_differs(const long *before, const long *after, int n)
 }
 
 /*
- * The automatic last test of each suite: every leak counter back where it
- * was. What a suite frees asynchronously is given time to go: RCU
- * callbacks (rcu_barrier), dead address spaces an idle CPU still borrows
- * (flush_lazy_mms), processes a suite's program orphaned that are still
- * ending. A real leak never comes back, however long we wait.
+ * Every leak counter back where it was. What was freed asynchronously is
+ * given time to go: RCU callbacks (rcu_barrier), dead address spaces an
+ * idle CPU still borrows (flush_lazy_mms), processes a suite's program
+ * orphaned that are still ending. A real leak never comes back, however
+ * long we wait.
  */
-static int leak_check(const long *before, int n, int index)
+bool leak_counters_leaked(const long *before, int n, const char *prefix, const char *what)
 {
 	long after[MAX_LEAK_COUNTERS];
-	int bad = 0;
+	bool bad = false;
 
-	leak_snapshot(after);
+	leak_counters_snapshot(after);
 	for (int round = 0; round < LEAK_SETTLE_ROUNDS && leak_differs(before, after, n); round++) {
 		flush_lazy_mms();
 		rcu_barrier();
 		msleep(LEAK_SETTLE_MS);
-		leak_snapshot(after);
+		leak_counters_snapshot(after);
 	}
 	for (int i = 0; i < n; i++)
 		if (after[i] != before[i]) {
-			console_printf("%s# leak_check: %s was %ld before the suite and is %ld after\n",
-				       indent, __start_leak_counters[i].name, before[i], after[i]);
-			bad = 1;
+			console_printf("%s# leak_check: %s was %ld before %s and is %ld after\n",
+				       prefix, __start_leak_counters[i].name, before[i], what, after[i]);
+			bad = true;
 		}
+	return bad;
+}
+
+/* The automatic last test of each suite. */
+static int leak_check(const long *before, int n, int index)
+{
+	int bad = leak_counters_leaked(before, n, indent, "the suite");
+
 	console_printf("%s%sok %d leak_check\n", indent, bad ? "not " : "", index);
 	return bad;
 }
@@ -315,7 +321,7 @@ static void run_suite(const struct selftest *tests, int ntests, const char *suit
 		if (!strcmp(tests[i].suite, suite) && (!globs || test_selected(globs, &tests[i])))
 			planned++;
 	console_printf("%sKTAP version 1\n%s# Subtest: %s\n%s1..%d\n", indent, indent, suite, indent, planned + 1);
-	nleak = leak_snapshot(before);
+	nleak = leak_counters_snapshot(before);
 	for (int i = 0; i < ntests; i++) {
 		int r;
 		if (strcmp(tests[i].suite, suite) || (globs && !test_selected(globs, &tests[i])))

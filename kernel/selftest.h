@@ -8,7 +8,8 @@
  * runs the suites whose name, or "suite.test" names, match. Output is KTAP
  * version 1, each suite a nested subtest, and every suite ends with an
  * automatic leak_check test that compares every registered leak counter
- * (free memory, later slab objects, tasks...) before and after the suite.
+ * (free pages, slab objects, tasks, mm_structs...) before and after the
+ * suite.
  *
  * Assertions print the file, line and both values:
  *   KUNIT_EXPECT_*(test, ...)  records a failure and carries on
@@ -53,6 +54,16 @@ struct leak_counter {
 #define LEAK_COUNTER(n, fn)							\
 	static const struct leak_counter __leak_##fn				\
 	__section(".leak_counters") __used __aligned(8) = { n, fn }
+#define MAX_LEAK_COUNTERS	32	/* counters compared around each suite */
+
+/* Reads every leak counter into vals[MAX_LEAK_COUNTERS]; returns how many. */
+int leak_counters_snapshot(long *vals);
+/*
+ * Compares the leak counters with before[0..n), first giving what is freed
+ * asynchronously time to go; prints "PREFIX# leak_check: NAME was A before
+ * WHAT and is B after" for each that differs. True if one does.
+ */
+bool leak_counters_leaked(const long *before, int n, const char *prefix, const char *what);
 
 void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...) __printf(4, 5);
 void kunit_abort(struct kunit *test) __noreturn;

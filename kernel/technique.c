@@ -214,26 +214,21 @@ static int cmd_technique(int argc, char **argv)
 		}
 		return 0;
 	}
-	if (argc != 3) {
-		console_printf("usage: technique [NAME MODE]\n");
-		return 0;
-	}
+	if (argc != 3)
+		return -EINVAL;
 	t = technique_find(argv[1]);
-	if (!t) {
-		console_printf("no technique %s (`technique` lists them)\n", argv[1]);
-		return 0;
-	}
+	if (!t)
+		return monitor_error(-ENOENT, "no technique %s (`technique` lists them)", argv[1]);
 	m = technique_mode_index(t, argv[2]);
 	if (m < 0) {
 		print_modes(t, modes, sizeof(modes));
-		console_printf("%s has no mode %s; its modes: %s\n", t->name, argv[2], modes);
-		return 0;
+		return monitor_error(-ENOENT, "%s has no mode %s; its modes: %s", t->name, argv[2], modes);
 	}
 	err = technique_set(t, m, why, sizeof(why));
 	if (err)
-		console_printf("%s stays %s: %s\n", t->name, technique_mode_name(t), why[0] ? why : "refused");
-	else
-		console_printf("%s: %s\n", t->name, technique_mode_name(t));
+		return monitor_error(err, "%s stays %s: %s", t->name, technique_mode_name(t),
+				     why[0] ? why : "refused");
+	console_printf("%s: %s\n", t->name, technique_mode_name(t));
 	return 0;
 }
 MONITOR_CMD(technique, "[NAME MODE]", "list the techniques and their modes, or switch one live", cmd_technique);

@@ -17,7 +17,7 @@ extern u64 tsc_khz;
 
 void tsc_mark_boot(void);
 void tsc_calibrate(void);
-ktime_t ktime_get_ns(void);
+ktime_t ktime_get_ns(void);		/* read after every earlier load of this CPU */
 u64 ns_to_tsc(u64 ns);
 void ndelay(u64 ns);
 static inline void udelay(u64 us) { ndelay(us * NSEC_PER_USEC); }

@@ -24,6 +24,7 @@ typedef s64 intptr_t;
 typedef s64 ssize_t;
 typedef u64 phys_addr_t;
 typedef s64 ktime_t;		/* nanoseconds since boot */
+typedef unsigned int gfp_t;	/* allocation flags (__GFP_*, kernel/mm/page_alloc.h) */
 
 #define U64_MAX		(~0UL)
 #define U32_MAX		(~0U)

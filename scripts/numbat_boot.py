@@ -23,6 +23,10 @@ User programs
         A QEMU that ends otherwise (Ctrl-A X, a triple fault) exits 125.
         The kernel's panic status (0x12) reads as 18: the console shows which.
 
+Exit status without --prog (kernel_exit_status): 0 after a poweroff or
+  when every self-test passed (QEMU's 33), 35 when one failed, 37 after a
+  panic or an oops, else QEMU's own status.
+
 Topology
   --nodes "MEM:CPUS MEM:CPUS ..."   one entry per NUMA node, in node order.
         MEM is the node's RAM in MB; 0 makes a memory-less node.
@@ -565,11 +569,13 @@ def build_iso(elf, workdir, cmdline="", modules=(), script=None, iso_name="numba
 # ---------------------------------------------------------------- QEMU
 
 def qemu_command(iso, topology, serial="mon:stdio", accel="tcg", gdb=False,
-                 qemuflags="", console_log=None):
+                 qemuflags="", console_log=None, gdb_socket=None):
     """The QEMU argv. serial is a QEMU -serial value ('mon:stdio' for an
     interactive run, 'file:PATH' for tests). console_log, with serial
     'mon:stdio', also copies the console to that file (the same chardev
-    mon:stdio builds, plus a logfile)."""
+    mon:stdio builds, plus a logfile). gdb: stop at the first instruction
+    and wait for gdb on tcp::1234, or with gdb_socket on that Unix socket
+    (tests/test_gdb.py: no port another QEMU on the host could hold)."""
     accel = (accel or "tcg").lower()
     if accel == "kvm":
         accel_args = ["-accel", "kvm", "-cpu", "host"]
@@ -593,7 +599,9 @@ def qemu_command(iso, topology, serial="mon:stdio", accel="tcg", gdb=False,
     else:
         cmd += ["-serial", serial]
     cmd += topology.numa_args()
-    if gdb:
+    if gdb and gdb_socket:
+        cmd += ["-gdb", "unix:%s,server=on,wait=off" % gdb_socket.replace(",", ",,"), "-S"]
+    elif gdb:
         cmd += ["-s", "-S"]
     if qemuflags:
         cmd += shlex.split(qemuflags)
@@ -735,7 +743,11 @@ def main(argv=None):
     sys.stderr.flush()
     if a.prog:
         return run_program(cmd, os.path.basename(a.prog), console_log)
-    os.execvp(cmd[0], cmd)
+    try:
+        qemu_status = subprocess.call(cmd)
+    except KeyboardInterrupt:
+        return 130
+    return kernel_exit_status(qemu_status)
 
 
 # The kernel's line when init ends (kernel/proc/run.c, describe_status).
@@ -754,6 +766,21 @@ def init_status_from_log(text, name, low_bits):
         if status & 0x7f == low_bits:
             found = status
     return found
+
+
+def kernel_exit_status(qemu_status):
+    """This script's exit status for QEMU's, without --prog: success for a
+    poweroff and for self-tests that all passed, the failure statuses kept
+    as they are, with a line saying what they mean."""
+    why = {EXIT_SOME_FAILED: "some self-tests failed", EXIT_PANIC: "the kernel panicked or oopsed"}
+    if qemu_status in (0, EXIT_ALL_PASSED):
+        return 0
+    if qemu_status < 0:
+        print("numbat_boot: QEMU was killed by signal %d" % -qemu_status, file=sys.stderr)
+        return 128 - qemu_status
+    print("numbat_boot: %s (QEMU exit status %d)" % (why.get(qemu_status, "QEMU failed"), qemu_status),
+          file=sys.stderr)
+    return qemu_status
 
 
 def run_program(cmd, name, console_log=None):

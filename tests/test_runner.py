@@ -1,6 +1,7 @@
 """Self-check of the host harness: the KTAP parser and judge in tests/run,
 the topology/QEMU/GRUB helpers and the user-program packing in
-scripts/numbat_boot.py, and tests/user-host's wrapping of user suites.
+scripts/numbat_boot.py, tests/user-host's wrapping of user suites, and
+scripts/check-layers on made-up source trees.
 
     python3 -m unittest discover -s tests -p 'test_runner.py'
     python3 tests/test_runner.py
@@ -8,8 +9,6 @@ scripts/numbat_boot.py, and tests/user-host's wrapping of user suites.
 Standard library only; boots nothing.
 """
 
-import importlib.machinery
-import importlib.util
 import os
 import shutil
 import struct
@@ -19,18 +18,12 @@ import textwrap
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import scriptload  # noqa: E402
 
-
-def _load(name, filename):
-    loader = importlib.machinery.SourceFileLoader(name, os.path.join(HERE, filename))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-run = _load("numbat_tests_run", "run")
-user_host = _load("numbat_tests_user_host", "user-host")
+run = scriptload.load("numbat_tests_run", "tests/run")
+user_host = scriptload.load("numbat_tests_user_host", "tests/user-host")
+check_layers = scriptload.load("numbat_check_layers", "scripts/check-layers")
 nb = run.nb
 
 
@@ -538,6 +531,19 @@ class UserProgramsTest(unittest.TestCase):
             f.write(content)
         return path
 
+    def test_kernel_exit_status(self):
+        with open(os.devnull, "w") as null:
+            saved, sys.stderr = sys.stderr, null
+            try:
+                self.assertEqual(nb.kernel_exit_status(0), 0)          # poweroff
+                self.assertEqual(nb.kernel_exit_status(nb.EXIT_ALL_PASSED), 0)
+                self.assertEqual(nb.kernel_exit_status(nb.EXIT_SOME_FAILED), 35)
+                self.assertEqual(nb.kernel_exit_status(nb.EXIT_PANIC), 37)
+                self.assertEqual(nb.kernel_exit_status(1), 1)          # QEMU could not start
+                self.assertEqual(nb.kernel_exit_status(-9), 137)
+            finally:
+                sys.stderr = saved
+
     def test_program_status(self):
         self.assertEqual(nb.program_status(1), 0)
         self.assertEqual(nb.program_status((42 << 1) | 1), 42)
@@ -613,6 +619,13 @@ class UserProgramsTest(unittest.TestCase):
         self.assertIn("  module2 /boot/mod/script script\n", cfg)
         self.assertIn("  module2 /boot/mod/hello hello a b\n", cfg)
 
+    def test_qemu_command_gdb_socket(self):
+        topo = nb.make_topology(1, 256, "none")
+        cmd = nb.qemu_command("/tmp/a.iso", topo, serial="file:/tmp/s", gdb=True,
+                              gdb_socket="/tmp/d,x/gdb.sock")
+        self.assertEqual(cmd[-3:], ["-gdb", "unix:/tmp/d,,x/gdb.sock,server=on,wait=off", "-S"])
+        self.assertNotIn("-s", cmd)
+
     def test_qemu_command_console_log(self):
         topo = nb.make_topology(1, 256, "none")
         cmd = nb.qemu_command("/tmp/a.iso", topo, console_log="/tmp/run,x/console.log")
@@ -625,6 +638,116 @@ class UserProgramsTest(unittest.TestCase):
         cmd = nb.qemu_command("/tmp/a.iso", topo, serial="file:/tmp/s", console_log="/tmp/c")
         self.assertIn("file:/tmp/s", cmd)
         self.assertNotIn("-chardev", cmd)
+
+
+LAYERS_DOC = log("""
+    # Layers
+
+    ```layers
+    lib    kernel/lib/ kernel/types.h
+    sync   kernel/sync/
+    sched  kernel/sched/
+    top    kernel/ *_bench.c
+    ```
+
+    ```exceptions
+    kernel/sync/ -> kernel/sched/task.h
+    ```
+
+    ```private
+    kernel/sched/rq.h kernel/sched/
+    ```
+
+    ```forbidden
+    kernel/sched/ ->user\\.
+    ```
+""")
+
+
+class CheckLayersTest(unittest.TestCase):
+    """scripts/check-layers on a made-up tree: each file a dict entry."""
+
+    CLEAN = {
+        "docs/layers.md": LAYERS_DOC,
+        "kernel/types.h": "/* types */\n",
+        "kernel/lib/list.h": '#include "kernel/types.h"\n',
+        "kernel/sync/spinlock.h": '#include "kernel/lib/list.h"\n',
+        "kernel/sched/task.h": '#include "kernel/sync/spinlock.h"\n',
+        "kernel/sched/rq.h": '#include "kernel/sched/task.h"\n',
+        "kernel/sched/sched.h": '#include "kernel/sched/task.h"\n',
+        "kernel/sched/core.c": '#include "kernel/sched/rq.h"\n/* never p->user.x here */\n',
+        "kernel/sync/mutex.c": '#include "kernel/sync/spinlock.h"\n#include "kernel/sched/task.h"\n',
+        "kernel/sync/rcu_bench.c": '#include "kernel/sched/sched.h"\n',  # a benchmark is top
+        "kernel/main.c": '#include "kernel/sched/task.h"\n',
+        "tests/kernel/t.c": '#include "kernel/sched/rq.h"\n',
+    }
+
+    def check(self, changes, exit_status=False):
+        """The problems found in CLEAN with changes; or the script's exit status."""
+        files = dict(self.CLEAN, **changes)
+        with tempfile.TemporaryDirectory() as root:
+            for path, text in files.items():
+                os.makedirs(os.path.join(root, os.path.dirname(path)), exist_ok=True)
+                with open(os.path.join(root, path), "w") as f:
+                    f.write(text)
+            if exit_status:
+                with open(os.devnull, "w") as null:
+                    saved, sys.stdout = sys.stdout, null
+                    try:
+                        return check_layers.main(["check-layers", root])
+                    finally:
+                        sys.stdout = saved
+            return check_layers.check(root)
+
+    def test_clean_tree_passes(self):
+        self.assertEqual(self.check({}), [])
+        self.assertEqual(self.check({}, exit_status=True), 0)
+
+    def test_upward_include_fails_with_file_line_and_layers(self):
+        got = self.check({"kernel/lib/list.h": '#include "kernel/types.h"\n'
+                                               '#include "kernel/sync/spinlock.h"\n'})
+        self.assertEqual(got, ["kernel/lib/list.h:2: includes kernel/sync/spinlock.h: up from lib to sync"])
+        self.assertEqual(self.check({"kernel/lib/list.h": '#include "kernel/sync/spinlock.h"\n'},
+                                    exit_status=True), 1)
+
+    def test_exception_is_exact(self):
+        # sync may include task.h, but not another scheduler header
+        got = self.check({"kernel/sync/mutex.c": '#include "kernel/sched/sched.h"\n'})
+        self.assertEqual(got, ["kernel/sync/mutex.c:1: includes kernel/sched/sched.h: up from sync to sched"])
+
+    def test_private_header(self):
+        got = self.check({"kernel/main.c": '#include "kernel/sched/rq.h"\n'})
+        self.assertEqual(got, ["kernel/main.c:1: includes kernel/sched/rq.h, which is private to kernel/sched/"])
+
+    def test_forbidden_pattern_outside_comments(self):
+        got = self.check({"kernel/sched/core.c": '#include "kernel/sched/rq.h"\n'
+                                                 'int f(struct task *p) { return p->user.tgid; }\n'})
+        self.assertEqual(len(got), 1)
+        self.assertTrue(got[0].startswith("kernel/sched/core.c:2: "), got)
+
+    def test_unplaced_file_and_missing_header(self):
+        got = self.check({"kernel/fs/open.c": "/* a new directory */\n"})
+        self.assertEqual(got, [])	# kernel/ is top: a new directory there is top until placed
+        got = self.check({"boot/head.S": '#include "kernel/types.h"\n',
+                          "kernel/main.c": '#include "kernel/nothing.h"\n'})
+        self.assertIn("boot/head.S: in no layer of docs/layers.md", got)
+        self.assertIn("kernel/main.c:1: includes kernel/nothing.h, which does not exist", got)
+
+    def test_broken_table(self):
+        with self.assertRaises(check_layers.TableError):
+            self.check({"docs/layers.md": "no table here\n"})
+        with self.assertRaises(check_layers.TableError):
+            self.check({"docs/layers.md": LAYERS_DOC + "```exceptions\nkernel/sync/ kernel/x.h\n```\n"})
+
+    def test_repository_table_loads(self):
+        with open(os.path.join(os.path.dirname(HERE), "docs", "layers.md")) as f:
+            rules = check_layers.Rules(f.read())
+        self.assertEqual(rules.order[0], "lib")
+        self.assertEqual(rules.order[-1], "top")
+        self.assertEqual(rules.layer("kernel/sync/rcu.c"), "sched")
+        self.assertEqual(rules.layer("kernel/sync/rcu_bench.c"), "top")
+        self.assertEqual(rules.layer("kernel/printk.h"), "lib")
+        self.assertEqual(rules.layer("kernel/printk.c"), "top")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@
 #define KSTACK_SIZE		16384	/* each CPU's boot/idle stack */
 #define IST_STACK_SIZE		8192	/* double fault and NMI stacks */
 
+/* What a multiboot2 boot loader leaves in EAX (boot/head.S, kernel/bootinfo.c). */
+#define MB2_BOOT_MAGIC		0x36d76289
+
 /* GDT selectors; the user ones are laid out for SYSRET (STAR[63:48] = 0x18) */
 #define KERNEL_CS		0x08
 #define KERNEL_DS		0x10

@@ -70,6 +70,17 @@ static inline u64 rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
+/*
+ * RDTSC waits for nothing: the CPU may read the counter before earlier
+ * loads have completed. LFENCE first (as Linux's rdtsc_ordered), so that
+ * a time read after a load of a time stamp is not older than it.
+ */
+static inline u64 rdtsc_ordered(void)
+{
+	__asm__ __volatile__("lfence" ::: "memory");
+	return rdtsc();
+}
+
 #define DEFINE_CR(n)								\
 	static inline u64 read_cr##n(void)					\
 	{ u64 v; __asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v)); return v; } \
@@ -124,6 +135,11 @@ static inline unsigned long read_rbp(void)
 	__asm__ __volatile__("mov %%rbp, %0" : "=r"(v));
 	return v;
 }
+
+/* Per-CPU setup every CPU runs once its per-CPU area is live (cpu.c). */
+void arch_cpu_setup(void);
+/* Moves the legacy 8259 PICs off the exception vectors and masks them. */
+void pic_disable(void);
 
 bool cpu_has(u32 leaf, int reg, int bit);
 #define CPUID_EAX 0

@@ -6,6 +6,7 @@
 #define ARCH_X86_64_DESC_H
 
 #include "kernel/types.h"
+#include "kernel/percpu.h"
 #include "arch/x86_64/regs.h"
 
 /* Interrupt vectors. 0-31 are CPU exceptions; 0x20-0x2f catch stray legacy PIC interrupts. */
@@ -25,6 +26,10 @@ typedef void (*irq_handler_t)(struct pt_regs *regs);
 void cpu_init_tables(void);
 void idt_init(void);
 void set_irq_handler(int vector, irq_handler_t fn);
+/* Moves regs->rip to the exception-table fixup of the faulting instruction, if it has one. */
+bool fixup_exception(struct pt_regs *regs);
+DECLARE_PER_CPU(unsigned long, irq_count);	/* interrupts taken on this CPU */
+DECLARE_PER_CPU(int, irq_depth);		/* >0 while in an interrupt handler */
 
 /* Kernel stacks of this CPU, for backtrace bounds: [lo, hi). */
 bool on_this_cpu_stack(unsigned long addr, unsigned long len);

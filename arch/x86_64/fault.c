@@ -25,6 +25,7 @@
  * #DB, #BP -> SIGTRAP; #AC -> SIGBUS.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/desc.h"
 #include "arch/x86_64/regs.h"
 #include "arch/x86_64/trapnr.h"
 #include "arch/x86_64/uaccess.h"
@@ -33,10 +34,6 @@
 #include "kernel/mm/mm.h"
 #include "kernel/mm/vma.h"
 #include "kernel/percpu.h"
-
-bool fixup_exception(struct pt_regs *regs);
-DECLARE_PER_CPU(int, irq_depth);
-DECLARE_PER_CPU(int, spin_depth);
 
 static unsigned int fault_flags(unsigned long error_code)
 {
@@ -89,7 +86,7 @@ bool do_page_fault(struct pt_regs *regs, unsigned long addr)
 		return fixup_exception(regs);	/* SMAP: a user access outside stac/clac is a bug */
 	/* the faulting code may sleep only if it could have: interrupts on, not in an
 	 * interrupt, no spinlock held (handle_user_fault sleeps on mmap_lock) */
-	if (!current->user.pagefault_disabled && (regs->rflags & X86_EFLAGS_IF) &&
+	if (!pagefault_disabled() && (regs->rflags & X86_EFLAGS_IF) &&
 	    !this_cpu_read(irq_depth) && !this_cpu_read(spin_depth)) {
 		local_irq_enable();
 		fault = handle_user_fault(mm, addr, fault_flags(regs->error_code));

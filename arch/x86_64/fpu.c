@@ -16,12 +16,12 @@ struct fxsave_area {
 	u16 fop;
 	u64 fip, fdp;
 	u32 mxcsr, mxcsr_mask;
-	u8 rest[512 - 32];
+	u8 rest[FPU_STATE_SIZE - 32];
 } __packed;
 
 void fpu_init_cpu(void)
 {
-	static u8 probe[512] __aligned(16);
+	static u8 probe[FPU_STATE_SIZE] __aligned(16);
 	struct fxsave_area *a = (struct fxsave_area *)probe;
 
 	__asm__ __volatile__("clts; fninit" ::: "memory");	/* CR0.TS off: no #NM traps */
@@ -35,7 +35,7 @@ void fpu_init_state(void *area)
 {
 	struct fxsave_area *a = area;
 
-	memset(area, 0, 512);
+	memset(area, 0, FPU_STATE_SIZE);
 	a->fcw = FCW_DEFAULT;
 	a->mxcsr = MXCSR_DEFAULT;
 }

@@ -14,6 +14,7 @@
 
 #include "kernel/types.h"
 
+#define FPU_STATE_SIZE	512		/* the fxsave area: x87, MMX and SSE state */
 #define MXCSR_DEFAULT	0x1f80		/* all SSE exceptions masked, round to nearest */
 #define FCW_DEFAULT	0x037f		/* all x87 exceptions masked, extended precision */
 
@@ -22,11 +23,11 @@ extern u32 mxcsr_feature_mask;		/* MXCSR bits this CPU accepts */
 void fpu_init_cpu(void);
 static inline void fxsave(void *area)
 {
-	__asm__ __volatile__("fxsave64 %0" : "=m"(*(u8 (*)[512])area));
+	__asm__ __volatile__("fxsave64 %0" : "=m"(*(u8 (*)[FPU_STATE_SIZE])area));
 }
 static inline void fxrstor(const void *area)
 {
-	__asm__ __volatile__("fxrstor64 %0" :: "m"(*(const u8 (*)[512])area));
+	__asm__ __volatile__("fxrstor64 %0" :: "m"(*(const u8 (*)[FPU_STATE_SIZE])area));
 }
 /* The state of a fresh exec: what FNINIT and a default MXCSR give. */
 void fpu_init_state(void *area);

@@ -14,7 +14,6 @@
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/panic.h"
-#include "kernel/sched/sched.h"
 
 #define APIC_ID		0x020
 #define APIC_EOI	0x0b0
@@ -44,6 +43,7 @@ bool x2apic_mode;
 phys_addr_t lapic_phys;
 static volatile u32 *lapic_mmio;
 static unsigned long timer_count_per_tick;
+static tick_handler_t tick_handler;
 
 DEFINE_PER_CPU(unsigned long, timer_ticks);
 volatile unsigned long jiffies;
@@ -101,7 +101,12 @@ static void timer_interrupt(struct pt_regs *regs)
 	this_cpu_inc(timer_ticks);
 	if (smp_processor_id() == 0)
 		jiffies++;
-	sched_tick(user_mode(regs));
+	tick_handler(user_mode(regs));
+}
+
+void lapic_set_tick_handler(tick_handler_t fn)
+{
+	tick_handler = fn;
 }
 
 void lapic_init_bsp(phys_addr_t mmio_phys)

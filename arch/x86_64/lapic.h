@@ -26,6 +26,14 @@ u32 lapic_id(void);
 void lapic_eoi(void);
 void lapic_send_ipi(u32 apic_id, u32 icr);	/* waits until the IPI was sent */
 void lapic_timer_calibrate(void);
+/*
+ * What every tick does after counting it: set once at boot, before any
+ * timer starts (kernel/main.c hands it sched_tick). The driver sits below
+ * the scheduler and calls it only through this pointer; user: the tick
+ * interrupted user mode.
+ */
+typedef void (*tick_handler_t)(bool user);
+void lapic_set_tick_handler(tick_handler_t fn);
 unsigned long lapic_timer_count(void);		/* initial count per tick */
 
 DECLARE_PER_CPU(unsigned long, timer_ticks);	/* ticks taken on this CPU */

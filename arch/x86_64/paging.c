@@ -27,8 +27,6 @@
 #include "kernel/lib/string.h"
 #include "kernel/sync/spinlock.h"
 
-#define PT_ENTRIES	512
-#define SIZE_2M		(1UL << 21)
 #define BOOT_MAP_LIMIT	(1UL << 32)	/* what the boot identity map reaches */
 
 u64 *kernel_pml4;
@@ -75,14 +73,14 @@ static u64 *walk_create(unsigned long va, int level)
 	u64 *table = kernel_pml4;
 
 	for (int l = 4; l > level; l--) {
-		u64 *e = &table[(va >> (12 + 9 * (l - 1))) & 511];
+		u64 *e = &table[pt_index(va, l)];
 		if (!(*e & PTE_PRESENT))
 			*e = table_pa(alloc_table()) | PTE_PRESENT | PTE_WRITE;
 		else if (*e & PTE_HUGE)
 			panic("paging: %#lx already mapped by a large page", va);
 		table = table_va(*e & PTE_ADDR_MASK);
 	}
-	return &table[(va >> (12 + 9 * (level - 1))) & 511];
+	return &table[pt_index(va, level)];
 }
 
 static void map_range(unsigned long va, phys_addr_t pa, size_t size, u64 flags, bool allow_2m)
@@ -90,10 +88,10 @@ static void map_range(unsigned long va, phys_addr_t pa, size_t size, u64 flags, 
 	unsigned long end = va + size;
 
 	while (va < end) {
-		if (allow_2m && IS_ALIGNED(va, SIZE_2M) && IS_ALIGNED(pa, SIZE_2M) && end - va >= SIZE_2M) {
+		if (allow_2m && IS_ALIGNED(va, PMD_SIZE) && IS_ALIGNED(pa, PMD_SIZE) && end - va >= PMD_SIZE) {
 			*walk_create(va, 2) = pa | flags | PTE_HUGE;
-			va += SIZE_2M;
-			pa += SIZE_2M;
+			va += PMD_SIZE;
+			pa += PMD_SIZE;
 		} else {
 			*walk_create(va, 1) = pa | flags;
 			va += PAGE_SIZE;
@@ -165,7 +163,7 @@ u64 kernel_pte(unsigned long va, int *level)
 	u64 *table = kernel_pml4;
 
 	for (int l = 4; l >= 1; l--) {
-		u64 e = table[(va >> (12 + 9 * (l - 1))) & 511];
+		u64 e = table[pt_index(va, l)];
 		if (!(e & PTE_PRESENT))
 			return 0;
 		if (l == 1 || (e & PTE_HUGE)) {
@@ -209,7 +207,7 @@ void populate_kernel_tables(unsigned long start, unsigned long end)
 {
 	unsigned long irqf = spin_lock_irqsave(&kernel_map_lock);
 
-	for (unsigned long va = ALIGN_DOWN(start, SIZE_2M); va < end; va += SIZE_2M)
+	for (unsigned long va = ALIGN_DOWN(start, PMD_SIZE); va < end; va += PMD_SIZE)
 		walk_create(va, 1);
 	spin_unlock_irqrestore(&kernel_map_lock, irqf);
 }
@@ -234,11 +232,6 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 /* ---- user page tables ---- */
 
 #define USER_TABLE_FLAGS	(PTE_PRESENT | PTE_WRITE | PTE_USER)
-
-static unsigned int pt_index(unsigned long va, int level)
-{
-	return (va >> (12 + 9 * (level - 1))) & 511;
-}
 
 u64 *pgd_alloc(void)
 {

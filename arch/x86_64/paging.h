@@ -9,8 +9,8 @@
  *   0xffffffff80000000  the kernel image (-2 GiB), mapped W^X
  *
  * The low half belongs to user space: each mm_struct has its own PML4
- * whose entries 0..255 map its user pages and whose entries 256..511 are
- * copied from kernel_pml4. paging_init() creates every one of the kernel's
+ * whose first PML4_USER_ENTRIES entries map its user pages and whose others
+ * are copied from kernel_pml4. paging_init() creates every one of the kernel's
  * 256 top-level entries at boot, so a kernel mapping made later lands in a
  * table that every user PML4 already points to: nothing ever needs to be
  * synchronized between address spaces. The kernel's own tables leave the
@@ -34,6 +34,25 @@
 #define PTE_PROTNONE	(1UL << 9)	/* software: a PROT_NONE page, kept but not present */
 #define PTE_NX		(1UL << 63)
 #define PTE_ADDR_MASK	0x000ffffffffff000UL
+
+/* The page-table geometry: four levels (4 = PML4 ... 1 = PT) of PT_ENTRIES entries. */
+#define PT_INDEX_BITS		9
+#define PT_ENTRIES		(1 << PT_INDEX_BITS)
+#define PMD_SIZE		(1UL << (PAGE_SHIFT + PT_INDEX_BITS))	/* one PD entry: 2 MiB */
+#define PGDIR_SHIFT		(PAGE_SHIFT + 3 * PT_INDEX_BITS)	/* one PML4 entry: 512 GiB */
+#define PML4_USER_ENTRIES	(PT_ENTRIES / 2)	/* the low half of every PML4 is user space */
+/*
+ * User space is [0, TASK_SIZE), as in Linux: what the user PML4 entries
+ * map, less the last page, so that no user mapping ends right at the
+ * non-canonical hole.
+ */
+#define TASK_SIZE		(((unsigned long)PML4_USER_ENTRIES << PGDIR_SHIFT) - PAGE_SIZE)
+
+/* Index of va's entry in its table at level. */
+static inline unsigned int pt_index(unsigned long va, int level)
+{
+	return (va >> (PAGE_SHIFT + PT_INDEX_BITS * (level - 1))) & (PT_ENTRIES - 1);
+}
 
 #define IOREMAP_CACHED		0
 #define IOREMAP_UNCACHED	1
@@ -75,7 +94,6 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end);
  * User page tables (kernel/mm/pgtable.c calls these, with the locks it describes).
  * Tables above a user PTE carry PRESENT | WRITE | USER: the leaf decides.
  */
-#define PML4_USER_ENTRIES	256
 u64 *pgd_alloc(void);			/* a PML4 with the kernel half copied; NULL: no memory */
 void pgd_free(u64 *pgd);
 /* The PTE of va, or NULL if a table on the way is missing. */

@@ -1,7 +1,7 @@
 /*
  * arch/x86_64/regs.h - the register frame every interrupt and exception
  * entry builds on the stack (arch/x86_64/entry.S), and the system-call entry
- * later too. The order matches PUSH_REGS (entry_regs.h) exactly.
+ * (syscall_entry.S) too. The order matches PUSH_REGS (entry_regs.h) exactly.
  */
 #ifndef ARCH_X86_64_REGS_H
 #define ARCH_X86_64_REGS_H

@@ -27,7 +27,6 @@
 #include "arch/x86_64/paging.h"
 #include "kernel/monitor.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sched/rq.h"
 
 u32 cpu_apic_id[MAX_CPUS];
 int nr_cpu_ids = 1;
@@ -87,7 +86,7 @@ static void setup_trampoline(void)
 	pd[0] = 0 | PTE_PRESENT | PTE_WRITE | PTE_HUGE;		/* identity 0-2 MiB */
 	pdpt[0] = TRAMPOLINE_PD_PHYS | PTE_PRESENT | PTE_WRITE;
 	pml4[0] = TRAMPOLINE_PDPT_PHYS | PTE_PRESENT | PTE_WRITE;
-	for (int i = 256; i < 512; i++)				/* the kernel's half */
+	for (int i = PML4_USER_ENTRIES; i < PT_ENTRIES; i++)	/* the kernel's half */
 		pml4[i] = kernel_pml4[i];
 }
 
@@ -147,8 +146,6 @@ void smp_boot_cpus(void)
 		started += start_ap(cpu);
 	pr_info("smp: %d of %d CPUs online\n", started, nr_cpu_ids);
 }
-
-void arch_cpu_setup(void);
 
 /* First C code of an AP, on its own stack, still on the trampoline page table. */
 static void ap_start(void)
@@ -363,7 +360,6 @@ static const char *const state_names[] = {
 	[CPU_NO_ANSWER] = "no-answer", [CPU_STOPPED] = "stopped",
 };
 
-DECLARE_PER_CPU(unsigned long, irq_count);
 
 static int cmd_cpus(int argc, char **argv)
 {
@@ -386,8 +382,11 @@ static int cmd_bt(int argc, char **argv)
 {
 	unsigned long cpu;
 
-	if (argc < 2 || kstrtoul(argv[1], 10, &cpu) || cpu >= MAX_CPUS)
+	(void)argc;
+	if (kstrtoul(argv[1], 10, &cpu))
 		return -EINVAL;
+	if (cpu >= MAX_CPUS || !cpumask_test_cpu(cpu, &cpu_online_mask))
+		return monitor_error(-ENODEV, "no CPU %lu (online: `cpus`)", cpu);
 	if ((int)cpu == smp_processor_id()) {
 		dump_stack();
 		return 0;

@@ -10,7 +10,7 @@
  * switched out, with prev (the task just left) in RAX: the only way the
  * new side learns who ran before it (finish_task_switch needs that).
  *
- * A new task's stack is prepared (kernel/sched/core.c) to look as if it had
+ * A new task's stack is prepared (kernel/sched/kthread.c) to look as if it had
  * called switch_to from ret_from_kthread, which calls
  * schedule_tail(prev) and then the task's entry function.
  */

@@ -61,13 +61,14 @@ void tsc_calibrate(void)
 		tsc_khz / 1000, tsc_khz % 1000, CALIBRATE_MS);
 }
 
+/* Ordered after the caller's earlier loads: see rdtsc_ordered. */
 ktime_t ktime_get_ns(void)
 {
 	u64 cycles;
 
 	if (!ns_mult)
 		return 0;
-	cycles = rdtsc() - tsc_at_boot;
+	cycles = rdtsc_ordered() - tsc_at_boot;
 	return (ktime_t)(((unsigned __int128)cycles * ns_mult) >> 32);
 }
 

@@ -43,8 +43,8 @@ static const char *const exception_names[X86_NR_EXCEPTIONS] = {
 };
 
 static irq_handler_t irq_handlers[256];
-DEFINE_PER_CPU(unsigned long, irq_count);	/* interrupts taken on this CPU */
-DEFINE_PER_CPU(int, irq_depth);			/* >0 while in an interrupt handler */
+DEFINE_PER_CPU(unsigned long, irq_count);
+DEFINE_PER_CPU(int, irq_depth);
 
 void set_irq_handler(int vector, irq_handler_t fn)
 {

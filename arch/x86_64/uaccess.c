@@ -1,9 +1,8 @@
 /*
  * arch/x86_64/uaccess.c - strncpy_from_user and the pagefault_disable
- * switch (uaccess.h).
+ * count (uaccess.h).
  */
 #include "arch/x86_64/uaccess.h"
-#include "kernel/sched/task.h"
 #include "kernel/lib/string.h"
 
 /*
@@ -31,14 +30,4 @@ long strncpy_from_user(char *dst, const char __user *src, long count)
 	return count;
 }
 
-void pagefault_disable(void)
-{
-	current->user.pagefault_disabled++;
-	barrier();
-}
-
-void pagefault_enable(void)
-{
-	barrier();
-	current->user.pagefault_disabled--;
-}
+DEFINE_PER_CPU(int, pagefault_disable_depth);

@@ -23,9 +23,10 @@
 
 #include "kernel/types.h"
 #include "kernel/errno.h"
+#include "kernel/percpu.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"	/* TASK_SIZE */
 
-#define TASK_SIZE	0x00007ffffffff000UL	/* user space is [0, TASK_SIZE), as in Linux */
 #define __user				/* documents a user pointer */
 
 /* An exception-table entry: where a fault may happen, where to resume. */
@@ -91,8 +92,31 @@ static inline int clear_user(void __user *to, unsigned long n)
 
 long strncpy_from_user(char *dst, const char __user *src, long count);
 
-/* Disables faulting-in for uaccess (futex reads under a spinlock): a fault goes straight to -EFAULT. */
-void pagefault_disable(void);
-void pagefault_enable(void);
+/*
+ * Disables faulting-in for uaccess (futex reads under a spinlock): a fault
+ * goes straight to -EFAULT instead of sleeping on the mm. The count is per
+ * CPU, not per task: the kernel is not preemptible and a section with
+ * faults disabled never sleeps (schedule() panics if it does), so this
+ * CPU's count is the running task's. The compiler barriers keep the user
+ * access inside the section.
+ */
+DECLARE_PER_CPU(int, pagefault_disable_depth);
+
+static inline void pagefault_disable(void)
+{
+	this_cpu_inc(pagefault_disable_depth);
+	barrier();
+}
+
+static inline void pagefault_enable(void)
+{
+	barrier();
+	this_cpu_dec(pagefault_disable_depth);
+}
+
+static inline bool pagefault_disabled(void)
+{
+	return this_cpu_read(pagefault_disable_depth) != 0;
+}
 
 #endif

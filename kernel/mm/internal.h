@@ -11,6 +11,8 @@
 
 DECLARE_PER_CPU(struct per_cpu_pages, pcp_pages);
 
+void vma_caches_init(void);		/* the VMA cache (vma.c), from mm_caches_init */
+
 /* Returns a free block to zone z's free lists, merging buddies (zone->lock held). */
 void __free_one_page(struct zone *z, unsigned long pfn, unsigned int order);
 

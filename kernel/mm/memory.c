@@ -104,7 +104,7 @@ static void tlb_flush_mmu(struct mmu_gather *tlb)
 /* The first address of the next PT after va's. */
 static unsigned long pt_end(unsigned long va)
 {
-	return ALIGN_DOWN(va, PT_SPAN) + PT_SPAN;
+	return ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE;
 }
 
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)

@@ -19,6 +19,7 @@
 #include "kernel/mm/lazy_mm.h"
 #include "kernel/mm/pgtable.h"
 #include "kernel/mm/slab.h"
+#include "kernel/mm/internal.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/sched/task.h"
 #include "kernel/sync/rcupdate.h"
@@ -82,7 +83,6 @@ long mm_counter(struct mm_struct *mm, enum mm_counter c)
 long nr_mm_structs(void) { return atomic_long_read(&mm_live); }
 LEAK_COUNTER("mm_structs", nr_mm_structs);
 
-void vma_caches_init(void);
 
 void mm_caches_init(void)
 {

@@ -40,14 +40,13 @@
 #include "kernel/sync/rwsem.h"
 #include "kernel/sync/seqlock.h"
 #include "kernel/sync/spinlock.h"
+#include "arch/x86_64/paging.h"
 #include "arch/x86_64/tlb.h"
 
-/* The user half, as in Linux: [MMAP_MIN_ADDR, TASK_SIZE). */
-#define TASK_SIZE		0x00007ffffffff000UL
+/* The user half, as in Linux: [MMAP_MIN_ADDR, TASK_SIZE) (TASK_SIZE: arch/x86_64/paging.h). */
 #define MMAP_MIN_ADDR		0x1000UL	/* page 0 is never mapped: NULL faults */
 #define STACK_TOP		TASK_SIZE
 #define MMAP_GAP		(128UL << 20)	/* room left below the stack for it to grow */
-#define USER_PGD_ENTRIES	256		/* PML4 entries 0..255 map user space */
 
 /* Per-mm counters (and their sums over all mms since boot, vm_events). */
 enum mm_counter {

@@ -44,7 +44,7 @@ static int move_page_tables(struct mm_struct *mm, unsigned long old, unsigned lo
 		u64 *pte = pte_offset_map_lock(mm, old + off, &ptl), entry;
 
 		if (!pte) {
-			off = ALIGN_DOWN(old + off, PT_SPAN) + PT_SPAN - old - PAGE_SIZE;
+			off = ALIGN_DOWN(old + off, PMD_SIZE) + PMD_SIZE - old - PAGE_SIZE;
 			continue;
 		}
 		entry = *pte;

@@ -34,12 +34,12 @@
 /* What an allocation may later do with its pages: the mobility of a pageblock. */
 enum migratetype {
 	MIGRATE_UNMOVABLE,	/* kernel data at a fixed address: slab, page tables, stacks */
-	MIGRATE_MOVABLE,	/* could be moved (user pages, later): most of memory */
+	MIGRATE_MOVABLE,	/* could be moved (user pages): most of memory */
 	MIGRATE_RECLAIMABLE,	/* could be freed on demand (caches, later) */
 	MIGRATE_TYPES
 };
 
-typedef unsigned int gfp_t;
+/* gfp_t, the type of these flags, is in kernel/types.h. */
 #define __GFP_ZERO		0x01u	/* zero the pages */
 #define __GFP_THISNODE		0x02u	/* only the node asked for: no fallback */
 #define __GFP_MOVABLE		0x04u	/* from movable pageblocks */

@@ -19,7 +19,7 @@
 enum { PTE_LOCK_MM, PTE_LOCK_SPLIT };	/* the technique pte_lock */
 DECLARE_TECHNIQUE(pte_lock);
 
-#define PT_SPAN		(1UL << 21)	/* address space one PT (one PTE lock) covers */
+/* One PT, and so one PTE lock, covers PMD_SIZE (2 MiB) of address space (arch/x86_64/paging.h). */
 
 u64 *pte_offset_map_lock(struct mm_struct *mm, unsigned long va, spinlock_t **ptlp);
 u64 *pte_alloc_map_lock(struct mm_struct *mm, unsigned long va, spinlock_t **ptlp, int *created);

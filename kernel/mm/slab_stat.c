@@ -10,6 +10,7 @@
  */
 #include "kernel/mm/internal.h"
 #include "kernel/monitor.h"
+#include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "kernel/lib/string.h"
@@ -153,10 +154,8 @@ static int cmd_slabinfo(int argc, char **argv)
 
 	if (argc > 1) {
 		s = kmem_cache_find(argv[1]);
-		if (!s) {
-			console_printf("slabinfo: no cache named %s\n", argv[1]);
-			return -1;
-		}
+		if (!s)
+			return monitor_error(-ENOENT, "no cache named %s", argv[1]);
 		print_cache_stats(s);
 		return 0;
 	}

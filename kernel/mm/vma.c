@@ -18,7 +18,7 @@
  * reader may still be looking at it. Lookups need mmap_lock held at all.
  */
 #include "kernel/mm/vma.h"
-#include "kernel/mm/slab.h"
+#include "kernel/mm/internal.h"
 #include "kernel/sync/rcupdate.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"

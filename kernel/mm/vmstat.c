@@ -7,6 +7,7 @@
 #include "kernel/mm/internal.h"
 #include "kernel/mm/kstack.h"
 #include "kernel/monitor.h"
+#include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "kernel/lib/string.h"
@@ -57,6 +58,9 @@ static int cmd_buddyinfo(int argc, char **argv)
 	int nid;
 	bool types = argc > 1 && !strcmp(argv[1], "-t");
 	static const char *const mt_names[] = { "Unmovable", "Movable", "Reclaimable" };
+
+	if (argc > 1 && !types)
+		return -EINVAL;
 
 	for_each_online_node(nid) {
 		struct zone *z = NODE_ZONE(nid);

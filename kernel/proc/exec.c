@@ -382,12 +382,12 @@ static void exec_install(const char *name, struct mm_struct *mm, struct elf_info
 	strlcpy(p->comm, name, sizeof(p->comm));
 	flush_signal_handlers(p);
 	p->user.sas_ss_sp = p->user.sas_ss_size = 0;
-	p->user.fsbase = p->user.gsbase = 0;
+	p->thread.fsbase = p->thread.gsbase = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
-	p->user.has_user = true;
-	fpu_init_state(p->user.fpu);
-	fxrstor(p->user.fpu);
+	p->thread.has_user = true;
+	fpu_init_state(p->thread.fpu);
+	fxrstor(p->thread.fpu);
 	start_thread(task_pt_regs(p), info->entry, sp);
 }
 
@@ -494,7 +494,7 @@ static int __spawn_user(const char *module, char *const argv[], bool pid1)
 	if (pid1)
 		p->pid = 1;			/* never handed out by the pid counter, which starts at 2 */
 	p->mm = p->active_mm = mm;
-	fpu_init_state(p->user.fpu);
+	fpu_init_state(p->thread.fpu);
 	start_thread(task_pt_regs(p), info.entry, sp);
 	r = make_process(p, NULL, SIGCHLD, sh, true);
 	if (r) {

@@ -310,7 +310,7 @@ void do_exit_user(int status)
 
 	p->flags |= PF_EXITING;
 	exit_mm(p);
-	p->user.has_user = false;	/* no FPU state to save from now on */
+	p->thread.has_user = false;	/* no FPU state to save from now on */
 	exit_notify(p, status);
 	do_exit(status);
 }

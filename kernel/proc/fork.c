@@ -98,7 +98,7 @@ struct task *alloc_user_task(const char *comm, void *child_tid)
 	INIT_LIST_HEAD(&p->user.children);
 	INIT_LIST_HEAD(&p->user.sibling);
 	INIT_LIST_HEAD(&p->user.thread_node);
-	p->user.has_user = true;
+	p->thread.has_user = true;
 	return p;
 }
 
@@ -219,9 +219,9 @@ long do_fork(unsigned long flags, unsigned long newsp, int __user *parent_tid,
 	regs->rax = 0;
 	if (newsp)
 		regs->rsp = newsp;
-	fxsave(p->user.fpu);		/* the caller's live FPU registers */
-	p->user.fsbase = (flags & CLONE_SETTLS) ? tls : current->user.fsbase;
-	p->user.gsbase = current->user.gsbase;
+	fxsave(p->thread.fpu);		/* the caller's live FPU registers */
+	p->thread.fsbase = (flags & CLONE_SETTLS) ? tls : current->thread.fsbase;
+	p->thread.gsbase = current->thread.gsbase;
 	p->user.blocked = current->user.blocked;
 	if (!(flags & CLONE_VM) || (flags & CLONE_VFORK)) {
 		p->user.sas_ss_sp = current->user.sas_ss_sp;	/* a thread gets no altstack */

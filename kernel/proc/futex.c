@@ -103,22 +103,14 @@ static bool key_equal(const struct futex_key *x, const struct futex_key *y)
 /* Physical address of a mapped user address in mm, or 0. */
 static phys_addr_t user_phys_addr(struct mm_struct *mm, unsigned long va)
 {
-	static const int shift[4] = { 39, 30, 21, 12 };
-	u64 *table = mm->pgd;
+	u64 *pte, e;
 
 	mmap_assert_locked(mm);
-
-	for (int level = 0; level < 4; level++) {
-		u64 e = READ_ONCE(table[(va >> shift[level]) & 511]);
-		if (!(e & PTE_PRESENT))
-			return 0;
-		if (level == 3 || (level > 0 && (e & PTE_HUGE))) {
-			u64 size = 1UL << shift[level];
-			return ((e & PTE_ADDR_MASK) & ~(size - 1)) | (va & (size - 1));
-		}
-		table = phys_to_virt(e & PTE_ADDR_MASK);
-	}
-	return 0;
+	pte = user_pte_lookup(mm->pgd, va);
+	e = pte ? READ_ONCE(*pte) : 0;
+	if (!(e & PTE_PRESENT))
+		return 0;
+	return (e & PTE_ADDR_MASK) | (va & ~PAGE_MASK);
 }
 
 static int get_futex_key(u32 __user *uaddr, bool shared, struct futex_key *key)

@@ -17,14 +17,15 @@
  *    dropped after its last switch, and one for its "reaper": a thread's
  *    is dropped at exit, a process's when wait4/wait_user reaps it.
  *
- * Lock order: tasklist_lock (the tree, exit states, pids) ->
+ * Lock order: tasklist_lock (the tree, exit states, pids; the scheduler's
+ * lock of the list of all tasks, kernel/sched/kthread.c) ->
  * sighand->siglock (actions, pending and blocked sets) -> wait queues ->
  * task->pi_lock; futex hash buckets are taken alone, before pi_lock.
  */
 #ifndef KERNEL_PROC_PROC_H
 #define KERNEL_PROC_PROC_H
 
-#include "kernel/sched/task.h"
+#include "kernel/sched/sched.h"
 #include "kernel/sync/wait.h"
 #include "arch/x86_64/regs.h"
 #include "arch/x86_64/uaccess.h"
@@ -69,7 +70,6 @@ static inline int wait_status_signaled(int sig) { return sig & 0x7f; }
 long syscall_dispatch(struct pt_regs *regs, unsigned long nr);
 void exit_to_user_mode(struct pt_regs *regs);
 void ret_to_user(struct pt_regs *regs) __noreturn;
-void switch_user_state(struct task *prev, struct task *next);
 bool do_page_fault(struct pt_regs *regs, unsigned long addr);
 void do_user_exception(struct pt_regs *regs);
 
@@ -97,7 +97,6 @@ long do_fork(unsigned long flags, unsigned long newsp, int __user *parent_tid,
 int do_wait(int pid, int *status, int options);
 /* Replaces current's mm and program with module `name`; argv/envp are kernel strings. */
 int exec_module(const char *name, char *const argv[], char *const envp[]);
-int kernel_exec_argv(const char *name, const char *args, char **argv, int max, char *buf, size_t bufsz);
 
 /* ---- for the kernel: monitor, self-tests, init= ---- */
 /* Starts a module as a new process (argv NULL: the module string's words); its pid or -errno. */

@@ -1,7 +1,7 @@
 /*
  * kernel/proc/run.c - running user programs from the kernel: the first
- * process (init=NAME), and the monitor commands run, maps and kill
- * (ps, which shows processes and threads, is in kernel/sched/kthread.c).
+ * process (init=NAME), and the monitor commands that show and control
+ * processes: ps, run, maps and kill.
  *
  * init=NAME: module NAME runs as pid 1 with argv = its module string's
  * words instead of the self-tests or the monitor; when it ends, QEMU exits
@@ -68,18 +68,16 @@ static int cmd_run(int argc, char **argv)
 	int pid, status = 0;
 	bool background = argc > 2 && !strcmp(argv[argc - 1], "&");
 
-	if (argc < 2) {
-		console_printf("usage: run NAME [ARGS...] [&]   (a program packed as a module)\n");
-		return -EINVAL;
-	}
 	if (background)
 		argc--;
 	for (int i = 1; i < argc; i++)		/* argv = NAME ARGS..., NULL-terminated */
 		args[i - 1] = argv[i];
 	args[argc - 1] = NULL;
 	pid = spawn_user(argv[1], args);
+	if (pid == -ENOENT)
+		return monitor_error(pid, "no program %s (the programs are the boot modules)", argv[1]);
 	if (pid < 0)
-		return pid;
+		return monitor_error(pid, "cannot start %s (error %d)", argv[1], pid);
 	if (background) {
 		detach_user(pid);
 		console_printf("[%d] %s\n", pid, argv[1]);
@@ -89,7 +87,7 @@ static int cmd_run(int argc, char **argv)
 	describe_status(argv[1], pid, status);
 	return 0;
 }
-MONITOR_CMD(run, "NAME [ARGS] [&]", "run a user program (a boot module); wait for it unless &", cmd_run);
+MONITOR_CMD(run, "NAME [ARGS...] [&]", "run a user program (a boot module); wait for it unless &", cmd_run);
 
 /* p->mm with an mm_users reference, or NULL (the task has no mm, or is exiting). */
 struct mm_struct *get_task_mm(struct task *p)
@@ -120,19 +118,19 @@ static int cmd_maps(int argc, char **argv)
 	char *buf;
 	int pid;
 
-	if (argc != 2 || parse_pid(argv[1], &pid))
+	if (parse_pid(argv[1], &pid))
 		return -EINVAL;
 	p = find_task_by_pid(pid);
 	if (!p)
-		return -ESRCH;
+		return monitor_error(-ESRCH, "no process %d", pid);
 	mm = get_task_mm(p);
 	put_task_struct(p);
 	if (!mm)
-		return -ESRCH;
+		return monitor_error(-ESRCH, "no process %d (it is exiting)", pid);
 	buf = kmalloc(MAPS_BUF_SIZE, GFP_KERNEL);
 	if (!buf) {
 		mmput(mm);
-		return -ENOMEM;
+		return monitor_error(-ENOMEM, "no memory for the listing");
 	}
 	show_maps(mm, buf, MAPS_BUF_SIZE);
 	console_write(buf, strlen(buf));
@@ -148,7 +146,7 @@ static int cmd_kill(int argc, char **argv)
 	int pid, sig = SIGKILL, r;
 	long v;
 
-	if (argc < 2 || argc > 3 || parse_pid(argv[1], &pid))
+	if (parse_pid(argv[1], &pid))
 		return -EINVAL;
 	if (argc == 3) {
 		if (kstrtol(argv[2], 10, &v) || v < 1 || v > _NSIG)
@@ -157,9 +155,50 @@ static int cmd_kill(int argc, char **argv)
 	}
 	p = find_process(pid);
 	if (!p)
-		return -ESRCH;
+		return monitor_error(-ESRCH, "no process %d", pid);
 	r = send_sig_process(p, sig, SI_KERNEL);
 	put_task_struct(p);
-	return r;
+	if (r)
+		return monitor_error(r, "no process %d (it is exiting)", pid);
+	return 0;
 }
 MONITOR_CMD(kill, "PID [SIG]", "send a signal (default SIGKILL) to a process", cmd_kill);
+
+static const char *state_name(const struct task *p)
+{
+	if (p->user.exit_state == EXIT_ZOMBIE)
+		return "zombie";
+	switch (p->state) {
+	case TASK_RUNNING: return p->on_cpu ? "running" : "runnable";
+	case TASK_INTERRUPTIBLE: return "sleeping";
+	case TASK_UNINTERRUPTIBLE: return "blocked";
+	case TASK_DEAD: return "dead";
+	case TASK_NEW: return "new";
+	}
+	return "?";
+}
+
+/* Every task, kernel threads too; tasklist_lock keeps the process links still while we print. */
+static int cmd_ps(int argc, char **argv)
+{
+	unsigned long flags;
+	struct task *p;
+
+	(void)argc;
+	(void)argv;
+	console_printf("  pid   tgid   ppid  cpu  state     switches  migrations  run-ms  name\n");
+	flags = spin_lock_irqsave(&tasklist_lock);
+	list_for_each_entry(p, &task_list, tasks) {
+		/* kernel threads: their own tgid, parent 0; threads show their process's parent */
+		bool user = is_user_task(p);
+		struct task *parent = user ? p->user.group_leader->user.parent : NULL;
+		console_printf("%5d  %5d  %5d  %3d  %-8s  %8lu  %10lu  %6lu  %s%s\n", p->pid,
+			       user ? p->user.tgid : p->pid, parent ? parent->user.tgid : 0, p->cpu,
+			       state_name(p), p->nvcsw + p->nivcsw, p->nr_migrations,
+			       (unsigned long)(p->sum_exec_ns / 1000000), p->comm,
+			       user ? (p->user.group_leader == p ? "" : " (thread)") : " [kernel]");
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return 0;
+}
+MONITOR_CMD(ps, "", "tasks: pid, tgid, ppid, CPU, state, switches, migrations, name", cmd_ps);

@@ -1,6 +1,7 @@
 /*
  * kernel/proc/signal.c - signals: sending, blocking, default actions, and
- * delivery to a user handler with a Linux x86-64 signal frame.
+ * delivery to a user handler (the frame itself, rt_sigreturn and system
+ * call restarts are the architecture's: arch/x86_64/signal.c).
  *
  * Where signals wait: a thread's own set (user.pending: tkill/tgkill,
  * faults) and the process's (signal->shared_pending: kill). A signal is
@@ -34,7 +35,6 @@
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/time.h"
-#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/trapnr.h"
 
 static const char *const signal_names[32] = {
@@ -301,132 +301,38 @@ void force_sig_fault(int sig, int code, unsigned long addr, struct pt_regs *regs
 
 /* ---- delivery ---- */
 
-struct k_timespec { long tv_sec, tv_nsec; };
-
-struct k_sigcontext {
-	u64 r8, r9, r10, r11, r12, r13, r14, r15;
-	u64 rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
-	u16 cs, gs, fs, ss;
-	u64 err, trapno, oldmask, cr2;
-	u64 fpstate;			/* user pointer to the fxsave area, or 0 */
-	u64 reserved1[8];
-};
-
-struct k_stack {
-	u64 ss_sp;
-	int ss_flags, pad;
-	u64 ss_size;
-};
-
-struct k_ucontext {
-	u64 uc_flags;
-	u64 uc_link;
-	struct k_stack uc_stack;
-	struct k_sigcontext uc_mcontext;
-	u64 uc_sigmask;
-};
-
-/* The frame a handler finds at its RSP: the return address first, as after a call. */
-struct rt_sigframe {
-	u64 pretcode;
-	struct k_ucontext uc;
-	struct k_siginfo info;
-};
-
-#define FIX_EFLAGS	0x00054dd5UL	/* AC OF DF TF SF ZF AF PF CF RF: what sigreturn may change */
-#define RED_ZONE	128		/* the ABI's scratch area below RSP, which a frame must skip */
-
-static bool on_sig_stack(struct task *p, unsigned long sp)
+bool on_sig_stack(struct task *p, unsigned long sp)
 {
 	return p->user.sas_ss_size && sp > p->user.sas_ss_sp && sp - p->user.sas_ss_sp <= p->user.sas_ss_size;
 }
 
-static void fill_sigcontext(struct k_sigcontext *sc, struct pt_regs *r, u64 oldmask, u64 fp)
+int sas_ss_flags(struct task *p, unsigned long sp)
 {
-	memset(sc, 0, sizeof(*sc));
-	sc->r8 = r->r8; sc->r9 = r->r9; sc->r10 = r->r10; sc->r11 = r->r11;
-	sc->r12 = r->r12; sc->r13 = r->r13; sc->r14 = r->r14; sc->r15 = r->r15;
-	sc->rdi = r->rdi; sc->rsi = r->rsi; sc->rbp = r->rbp; sc->rbx = r->rbx;
-	sc->rdx = r->rdx; sc->rax = r->rax; sc->rcx = r->rcx; sc->rsp = r->rsp;
-	sc->rip = r->rip; sc->eflags = r->rflags;
-	sc->cs = r->cs; sc->ss = r->ss;
-	sc->err = r->vector < X86_NR_EXCEPTIONS ? r->error_code : 0;
-	sc->trapno = r->vector < X86_NR_EXCEPTIONS ? r->vector : 0;
-	sc->oldmask = oldmask;
-	sc->cr2 = current->user.fault_addr;
-	sc->fpstate = fp;
+	return !p->user.sas_ss_size ? SS_DISABLE : on_sig_stack(p, sp) ? SS_ONSTACK : 0;
 }
 
-static int setup_rt_frame(int sig, struct k_sigaction *ka, struct pt_regs *regs, u64 oldmask,
-			  const struct sigqueue_info *info)
+void set_current_blocked(u64 mask)
 {
 	struct task *p = current;
-	unsigned long sp = regs->rsp, fp;
-	struct rt_sigframe frame;
 
-	if ((ka->flags & SA_ONSTACK) && p->user.sas_ss_size && !on_sig_stack(p, sp))
-		sp = p->user.sas_ss_sp + p->user.sas_ss_size;
-	else
-		sp -= RED_ZONE;
-	fp = ALIGN_DOWN(sp - FPU_STATE_SIZE, 64);
-	sp = ALIGN_DOWN(fp - sizeof(frame), 16) - 8;	/* (sp + 8) % 16 == 0, as after a call */
+	spin_lock_irq(&p->user.sighand->siglock);
+	p->user.blocked = mask & ~SIG_UNBLOCKABLE;
+	spin_unlock_irq(&p->user.sighand->siglock);
+}
 
-	fxsave(p->user.fpu);		/* the registers hold this task's user FPU state */
-	if (copy_to_user((void *)fp, p->user.fpu, FPU_STATE_SIZE))
-		return -EFAULT;
-	memset(&frame, 0, sizeof(frame));
-	frame.pretcode = (ka->flags & SA_RESTORER) ? ka->restorer : 0;
-	frame.uc.uc_stack.ss_sp = p->user.sas_ss_sp;
-	frame.uc.uc_stack.ss_size = p->user.sas_ss_size;
-	frame.uc.uc_stack.ss_flags = !p->user.sas_ss_size ? SS_DISABLE :
-				     on_sig_stack(p, regs->rsp) ? SS_ONSTACK : 0;
-	fill_sigcontext(&frame.uc.uc_mcontext, regs, oldmask, fp);
-	frame.uc.uc_sigmask = oldmask;
-	frame.info.si_signo = sig;
+/* What the handler's siginfo says: the fault that raised sig, or who sent it. */
+static void fill_siginfo(struct task *p, int sig, const struct sigqueue_info *q, struct k_siginfo *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->si_signo = sig;
 	if (sig == p->user.fault_sig) {
-		frame.info.si_code = p->user.fault_code;
-		frame.info.fault.addr = p->user.fault_addr;
+		info->si_code = p->user.fault_code;
+		info->fault.addr = p->user.fault_addr;
 		p->user.fault_sig = 0;
 	} else {
-		frame.info.si_code = info->code;
-		frame.info.kill.pid = info->pid;
+		info->si_code = q->code;
+		info->kill.pid = q->pid;
 	}
-	if (copy_to_user((void *)sp, &frame, sizeof(frame)))
-		return -EFAULT;
-	regs->rdi = sig;
-	regs->rsi = sp + offsetof(struct rt_sigframe, info);
-	regs->rdx = sp + offsetof(struct rt_sigframe, uc);
-	regs->rax = 0;
-	regs->rsp = sp;
-	regs->rip = ka->handler;
-	regs->cs = USER_CS | 3;
-	regs->ss = USER_DS | 3;
-	regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_RF | X86_EFLAGS_AC);
-	return 0;
-}
-
-/*
- * A system call interrupted by a signal returns -ERESTARTSYS. If a handler
- * without SA_RESTART runs, the program sees EINTR; otherwise the call is
- * made again: RAX gets the number back and RIP moves back over the 2-byte
- * SYSCALL instruction, so the return to user mode re-executes it with the
- * same argument registers.
- */
-static void restart_syscall(struct pt_regs *regs, const struct k_sigaction *ka)
-{
-	if (regs->vector != SYSCALL_VECTOR_MARK || (long)regs->rax != -ERESTARTSYS)
-		return;
-	if (ka && !(ka->flags & SA_RESTART)) {
-		regs->rax = -EINTR;
-		return;
-	}
-	regs->rax = regs->error_code;		/* orig_rax: the system-call number */
-	regs->rip -= 2;
-}
-
-void syscall_restart_if_interrupted(struct pt_regs *regs)
-{
-	restart_syscall(regs, NULL);
 }
 
 /*
@@ -462,6 +368,7 @@ void do_signal(struct pt_regs *regs)
 	for (;;) {
 		struct k_sigaction ka;
 		struct sigqueue_info info;
+		struct k_siginfo si;
 		u64 oldmask;
 		int sig;
 
@@ -490,15 +397,16 @@ void do_signal(struct pt_regs *regs)
 			spin_unlock_irq(&sh->siglock);
 			continue;		/* the group_exit branch above ends us */
 		}
-		restart_syscall(regs, &ka);		/* before the frame saves the registers */
+		syscall_restart(regs, &ka);		/* before the frame saves the registers */
 		if (ka.flags & SA_RESETHAND)
 			sh->action[sig - 1].handler = SIG_DFL;
 		oldmask = p->user.restore_sigmask ? p->user.saved_sigmask : p->user.blocked;
 		p->user.restore_sigmask = false;
 		p->user.blocked |= ka.mask | ((ka.flags & SA_NODEFER) ? 0 : sigmask(sig));
 		p->user.blocked &= ~SIG_UNBLOCKABLE;
+		fill_siginfo(p, sig, &info, &si);
 		spin_unlock_irq(&sh->siglock);
-		if (setup_rt_frame(sig, &ka, regs, oldmask, &info)) {
+		if (setup_rt_frame(sig, &ka, &si, oldmask, regs)) {
 			force_sig_fault(SIGSEGV, SI_KERNEL, regs->rsp, regs);	/* no room for the frame */
 			continue;
 		}
@@ -507,41 +415,6 @@ void do_signal(struct pt_regs *regs)
 }
 
 /* ---- system calls ---- */
-
-long sys_rt_sigreturn(void)
-{
-	struct pt_regs *regs = current_pt_regs();
-	struct k_ucontext uc;
-	struct k_sigcontext *sc = &uc.uc_mcontext;
-	unsigned long frame = regs->rsp - 8;	/* the handler's ret popped pretcode */
-	struct task *p = current;
-
-	if (copy_from_user(&uc, (void *)(frame + offsetof(struct rt_sigframe, uc)), sizeof(uc)))
-		goto bad;
-	if (sc->fpstate) {
-		if (copy_from_user(p->user.fpu, (void *)sc->fpstate, FPU_STATE_SIZE))
-			goto bad;
-		fpu_sanitize(p->user.fpu);
-	} else {
-		fpu_init_state(p->user.fpu);
-	}
-	fxrstor(p->user.fpu);
-	regs->r8 = sc->r8; regs->r9 = sc->r9; regs->r10 = sc->r10; regs->r11 = sc->r11;
-	regs->r12 = sc->r12; regs->r13 = sc->r13; regs->r14 = sc->r14; regs->r15 = sc->r15;
-	regs->rdi = sc->rdi; regs->rsi = sc->rsi; regs->rbp = sc->rbp; regs->rbx = sc->rbx;
-	regs->rdx = sc->rdx; regs->rax = sc->rax; regs->rcx = sc->rcx; regs->rsp = sc->rsp;
-	regs->rip = sc->rip;
-	regs->rflags = (regs->rflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS) | X86_EFLAGS_IF;
-	regs->cs = USER_CS | 3;		/* never anything but user selectors */
-	regs->ss = USER_DS | 3;
-	spin_lock_irq(&p->user.sighand->siglock);
-	p->user.blocked = uc.uc_sigmask & ~SIG_UNBLOCKABLE;
-	spin_unlock_irq(&p->user.sighand->siglock);
-	return regs->rax;		/* the dispatcher stores it back unchanged */
-bad:
-	force_sig_fault(SIGSEGV, SI_KERNEL, frame, regs);
-	return regs->rax;
-}
 
 long sys_rt_sigaction(int sig, const struct k_sigaction __user *act, struct k_sigaction __user *oact,
 		      unsigned long sigsetsize)
@@ -716,7 +589,7 @@ long sys_sigaltstack(const struct k_stack __user *ss, struct k_stack __user *oss
 	struct pt_regs *regs = current_pt_regs();
 	struct k_stack old = { p->user.sas_ss_sp, 0, 0, p->user.sas_ss_size }, new;
 
-	old.ss_flags = !p->user.sas_ss_size ? SS_DISABLE : on_sig_stack(p, regs->rsp) ? SS_ONSTACK : 0;
+	old.ss_flags = sas_ss_flags(p, regs->rsp);
 	if (ss) {
 		if (copy_from_user(&new, ss, sizeof(new)))
 			return -EFAULT;

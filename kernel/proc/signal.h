@@ -1,6 +1,7 @@
 /*
  * kernel/proc/signal.h - Linux's x86-64 signal numbers, the kernel's
- * sigaction and siginfo layouts, and the signal API of kernel/proc/signal.c.
+ * sigaction, siginfo and stack_t layouts, and the signal API of
+ * kernel/proc/signal.c and of its architecture half, arch/x86_64/signal.c.
  *
  * A signal set is a u64 with bit (sig - 1) for signal sig, as Linux's
  * sigset_t on x86-64 (rt_sigprocmask insists on sigsetsize == 8).
@@ -100,6 +101,13 @@ struct k_siginfo {
 	};
 };
 
+/* stack_t: a sigaltstack, as sigaltstack(2) and a ucontext see it. */
+struct k_stack {
+	u64 ss_sp;
+	int ss_flags, pad;
+	u64 ss_size;
+};
+
 /* The signal actions, shared by threads created with CLONE_SIGHAND. */
 struct sighand_struct {
 	atomic_t count;
@@ -117,5 +125,22 @@ int send_sig_thread(struct task *t, int sig, int code);
 void force_sig_fault(int sig, int code, unsigned long addr, struct pt_regs *regs);
 bool signal_pending(struct task *p);	/* an unblocked signal waits: interruptible sleeps end */
 bool fatal_signal_pending(struct task *p);
+
+/* For the frame code: is sp on p's sigaltstack, and its ss_flags (SS_DISABLE, SS_ONSTACK or 0). */
+bool on_sig_stack(struct task *p, unsigned long sp);
+int sas_ss_flags(struct task *p, unsigned long sp);
+void set_current_blocked(u64 mask);	/* rt_sigreturn: SIGKILL and SIGSTOP stay unblocked */
+
+/* ---- the architecture's half (arch/x86_64/signal.c) ---- */
+
+/*
+ * Builds the frame of a handler for sig on the user stack (or the
+ * sigaltstack) and points regs at the handler. 0, or -EFAULT when the
+ * frame cannot be written (the caller then kills with SIGSEGV).
+ */
+int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct k_siginfo *info, u64 oldmask,
+		   struct pt_regs *regs);
+/* A system call left with -ERESTARTSYS: EINTR for a handler without SA_RESTART, else made again. */
+void syscall_restart(struct pt_regs *regs, const struct k_sigaction *ka);
 
 #endif

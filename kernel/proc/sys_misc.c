@@ -35,8 +35,6 @@
 #define GETRANDOM_MAX	(32 * 1024 * 1024 - 1)	/* Linux's cap on one call */
 #define UTS_LEN		65
 
-struct k_timespec { long tv_sec, tv_nsec; };
-
 /* ---- identities ---- */
 
 long sys_getpid(void) { return current->user.tgid; }
@@ -70,18 +68,18 @@ long sys_arch_prctl(int code, unsigned long addr)
 			return -EPERM;
 		local_irq_disable();		/* the MSR and the saved copy change together */
 		if (code == ARCH_SET_FS) {
-			p->user.fsbase = addr;
+			p->thread.fsbase = addr;
 			wrmsr(MSR_FS_BASE, addr);
 		} else {
-			p->user.gsbase = addr;
+			p->thread.gsbase = addr;
 			wrmsr(MSR_KERNEL_GS_BASE, addr);	/* the user's GS base while we are in the kernel */
 		}
 		local_irq_enable();
 		return 0;
 	case ARCH_GET_FS:
-		return put_user(p->user.fsbase, (unsigned long __user *)addr);
+		return put_user(p->thread.fsbase, (unsigned long __user *)addr);
 	case ARCH_GET_GS:
-		return put_user(p->user.gsbase, (unsigned long __user *)addr);
+		return put_user(p->thread.gsbase, (unsigned long __user *)addr);
 	}
 	return -EINVAL;
 }

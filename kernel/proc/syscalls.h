@@ -87,6 +87,9 @@ struct k_sigaction;
 struct k_stack;
 struct mm_struct;
 
+/* struct timespec of the system calls (nanosleep, clock_gettime, rt_sigtimedwait). */
+struct k_timespec { long tv_sec, tv_nsec; };
+
 long sys_read(int fd, char __user *buf, size_t count);
 long sys_write(int fd, const char __user *buf, size_t count);
 long sys_close(int fd);
@@ -101,7 +104,6 @@ long sys_rt_sigpending(u64 __user *set, unsigned long sigsetsize);
 long sys_rt_sigsuspend(const u64 __user *mask, unsigned long sigsetsize);
 long sys_pause(void);
 struct k_siginfo;
-struct k_timespec;
 long sys_rt_sigtimedwait(const u64 __user *set, struct k_siginfo __user *info,
 			 const struct k_timespec __user *ts, unsigned long sigsetsize);
 long sys_sigaltstack(const struct k_stack __user *ss, struct k_stack __user *oss);

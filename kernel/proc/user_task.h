@@ -17,8 +17,6 @@
 #include "kernel/types.h"
 #include "kernel/lib/list.h"
 
-#define FPU_STATE_SIZE	512		/* the fxsave area: x87, MMX and SSE state */
-
 struct task;
 struct signal_struct;
 struct sighand_struct;
@@ -49,11 +47,7 @@ struct user_task {
 	int sas_ss_flags;
 	unsigned long fault_addr;	/* siginfo of the last forced fault signal */
 	int fault_code, fault_sig;
-	int pagefault_disabled;		/* >0: uaccess faults fail at once (futex under its lock) */
-	unsigned long fsbase, gsbase;	/* user FS and GS bases (arch_prctl) */
 	struct completion *vfork_done;	/* vfork parent waiting until we exec or exit */
-	bool has_user;			/* has a user context: FPU area and bases are live */
-	u8 fpu[FPU_STATE_SIZE] __attribute__((aligned(16)));
 };
 
 #endif

@@ -29,11 +29,6 @@
 #include "kernel/proc/usertest.h"
 
 #define USERTEST_PREFIX		"usertest_"
-#define LEAK_SETTLE_ROUNDS	50	/* rounds of "switch every CPU, compare" before a leak is declared */
-#define LEAK_SETTLE_MS		20
-#define MAX_LEAKS		32
-
-extern const struct leak_counter __start_leak_counters[], __stop_leak_counters[];
 
 static int nop_thread(void *unused)
 {
@@ -59,16 +54,7 @@ void flush_lazy_mms(void)
 			kthread_stop(t[cpu]);
 }
 
-static int leak_counters_read(long *v)
-{
-	int n = 0;
-
-	for (const struct leak_counter *c = __start_leak_counters; c < __stop_leak_counters && n < MAX_LEAKS; c++)
-		v[n++] = c->read();
-	return n;
-}
-
-static long leak_before[MAX_LEAKS];
+static long leak_before[MAX_LEAK_COUNTERS];
 static int leak_n;
 
 /* Collects the usertest_* module names matched by globs (NULL: all). */
@@ -113,7 +99,7 @@ int usertest_run_one(const char *module_string, int index)
 	first_word(module_string, name, sizeof(name));
 	if (!leak_n) {			/* the first user suite: where the counters must come back to */
 		flush_lazy_mms();
-		leak_n = leak_counters_read(leak_before);
+		leak_n = leak_counters_snapshot(leak_before);
 	}
 	argv[0] = name;
 	argv[1] = NULL;
@@ -139,24 +125,10 @@ int usertest_run_one(const char *module_string, int index)
 /* The last suite: everything the user suites used is back. Returns 1 if not. */
 int usertest_leak_check(int index)
 {
-	long after[MAX_LEAKS];
-	int bad = 0;
+	int bad;
 
 	console_printf("    KTAP version 1\n    # Subtest: usertest_leak\n    1..1\n");
-	for (int round = 0; round < LEAK_SETTLE_ROUNDS; round++) {
-		flush_lazy_mms();
-		leak_counters_read(after);
-		bad = 0;
-		for (int i = 0; i < leak_n; i++)
-			bad |= after[i] != leak_before[i];
-		if (!bad)
-			break;
-		msleep(LEAK_SETTLE_MS);
-	}
-	for (int i = 0; i < leak_n; i++)
-		if (after[i] != leak_before[i])
-			console_printf("    # leak_check: %s was %ld before the user suites and is %ld after\n",
-				       __start_leak_counters[i].name, leak_before[i], after[i]);
+	bad = leak_counters_leaked(leak_before, leak_n, "    ", "the user suites");
 	console_printf("    %sok 1 leak_check\n", bad ? "not " : "");
 	console_printf("%sok %d usertest_leak\n", bad ? "not " : "", index);
 	leak_n = 0;

@@ -33,16 +33,15 @@
 #include "kernel/sync/rcupdate.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/desc.h"
+#include "arch/x86_64/processor.h"
+#include "arch/x86_64/uaccess.h"
 #include "kernel/mm/mm.h"
 #include "kernel/mm/lazy_mm.h"
-#include "kernel/proc/proc.h"
 
 DEFINE_PER_CPU(struct rq, runqueues);
 DEFINE_PER_CPU(struct task *, current_task);
 static DEFINE_PER_CPU(struct task, idle_task);
 static bool sched_running;		/* sched_init done: current is valid */
-
-struct task *switch_to(struct task *prev, struct task *next);
 
 /* ---- queue operations (rq->lock held) ---- */
 
@@ -104,7 +103,7 @@ static void account_switch(struct rq *rq, struct task *prev, struct task *next, 
 static void context_switch_mm(struct rq *rq, struct task *prev, struct task *next)
 {
 	switch_mm_for_task(prev, next);
-	switch_user_state(prev, next);
+	switch_thread_state(&prev->thread, &next->thread, (unsigned long)next->stack_top);
 }
 
 #if CONFIG_DEBUG
@@ -156,8 +155,11 @@ static void finish_task_switch(struct task *prev)
 		activate_task(migrating, select_task_rq(migrating));
 		spin_unlock_irqrestore(&migrating->pi_lock, flags);
 	}
-	if (prev_state == TASK_DEAD)
+	if (prev_state == TASK_DEAD) {
+		/* exactly once: a second drop would free prev under its reaper's reference */
+		BUG_ON(CONFIG_DEBUG && xchg(&prev->own_ref_dropped, 1));
 		put_task_struct(prev);		/* the task's own reference */
+	}
 }
 
 /* The first thing a new task runs (from ret_from_kthread). */
@@ -183,6 +185,8 @@ void schedule(void)
 
 	if (unlikely(this_cpu_read(spin_depth) != 0 && !oops_in_progress))
 		panic("schedule() with %d spinlocks held", this_cpu_read(spin_depth));
+	if (unlikely(pagefault_disabled() && !oops_in_progress))
+		panic("schedule() with page faults disabled");
 	rcu_sleep_check(prev);		/* debug: a sleep inside rcu_read_lock() is a bug */
 	rcu_note_context_switch();	/* a schedule point is a quiescent state */
 	local_irq_disable();

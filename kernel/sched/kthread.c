@@ -8,6 +8,12 @@
  * The first schedule() onto it "returns" there, which finishes the switch
  * and calls kthread_entry(): the thread function, then do_exit().
  *
+ * The list of all tasks and tasklist_lock live here because every task,
+ * kernel thread or user thread, is created and freed here (task_create,
+ * put_task_struct). kernel/proc takes the same lock for the process tree
+ * that hangs off these tasks, so that one lock makes "walk every task and
+ * read its process links" atomic (ps, kill -1, find_task_by_pid).
+ *
  * Lock order: tasklist_lock is taken alone, or before scheduler locks.
  */
 #include "kernel/sched/rq.h"
@@ -23,7 +29,6 @@
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 #include "arch/x86_64/asm.h"
-#include "kernel/proc/proc.h"
 
 LIST_HEAD(task_list);
 DEFINE_SPINLOCK_RANK(tasklist_lock, LOCK_RANK_TASKLIST);
@@ -204,8 +209,6 @@ void put_task_struct(struct task *p)
 	if (!atomic_dec_and_test(&p->usage))
 		return;
 	BUG_ON(p->state != TASK_DEAD || p->on_cpu || is_idle_task(p));
-	/* a process is freed only once reaped: never while its parent can still find it */
-	BUG_ON(CONFIG_DEBUG && !(p->flags & PF_KTHREAD) && !list_empty(&p->user.sibling));
 	task_list_del(p);
 	kstack_free(p->stack_top);
 	free_task_struct(p);
@@ -216,41 +219,3 @@ static long count_tasks(void)
 	return atomic_read(&nr_tasks);
 }
 LEAK_COUNTER("tasks", count_tasks);
-
-static const char *state_name(const struct task *p)
-{
-	if (p->user.exit_state == EXIT_ZOMBIE)
-		return "zombie";
-	switch (p->state) {
-	case TASK_RUNNING: return p->on_cpu ? "running" : "runnable";
-	case TASK_INTERRUPTIBLE: return "sleeping";
-	case TASK_UNINTERRUPTIBLE: return "blocked";
-	case TASK_DEAD: return "dead";
-	case TASK_NEW: return "new";
-	}
-	return "?";
-}
-
-static int cmd_ps(int argc, char **argv)
-{
-	unsigned long flags;
-	struct task *p;
-
-	(void)argc;
-	(void)argv;
-	console_printf("  pid   tgid   ppid  cpu  state     switches  migrations  run-ms  name\n");
-	flags = spin_lock_irqsave(&tasklist_lock);
-	list_for_each_entry(p, &task_list, tasks) {
-		/* kernel threads: their own tgid, parent 0; threads show their process's parent */
-		bool user = is_user_task(p);
-		struct task *parent = user ? p->user.group_leader->user.parent : NULL;
-		console_printf("%5d  %5d  %5d  %3d  %-8s  %8lu  %10lu  %6lu  %s%s\n", p->pid,
-			       user ? p->user.tgid : p->pid, parent ? parent->user.tgid : 0, p->cpu,
-			       state_name(p), p->nvcsw + p->nivcsw, p->nr_migrations,
-			       (unsigned long)(p->sum_exec_ns / 1000000), p->comm,
-			       user ? (p->user.group_leader == p ? "" : " (thread)") : " [kernel]");
-	}
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return 0;
-}
-MONITOR_CMD(ps, "", "tasks: pid, tgid, ppid, CPU, state, switches, migrations, name", cmd_ps);

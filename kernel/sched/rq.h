@@ -39,9 +39,7 @@ void enqueue_task(struct rq *rq, struct task *p);
 void dequeue_task(struct rq *rq, struct task *p);
 void move_queued_task(struct task *p, int dst);
 void idle_balance(struct rq *rq);
-void run_local_timers(void);
 void task_list_add(struct task *p);
 void task_cache_init(void);
-DECLARE_PER_CPU(int, spin_depth);
 
 #endif

@@ -2,7 +2,7 @@
  * kernel/sched/task.h - struct task, the unit the scheduler runs.
  *
  * Every thread of execution is a task: the idle task of each CPU (the
- * CPU's boot context), kernel threads, and later user threads. `current`
+ * CPU's boot context), kernel threads, and user threads. `current`
  * is the task running on this CPU, read with one %gs-relative load.
  *
  * Life cycle and references: a task starts TASK_NEW with two references,
@@ -13,7 +13,21 @@
  * mm and active_mm have Linux's meaning: mm is the user address space the
  * task owns (NULL for kernel threads); active_mm is the one its CPU's page
  * tables point at while it runs (a kernel thread borrows the previous
- * task's). Both stay NULL until user space exists.
+ * task's).
+ *
+ * Sleeping, the Linux way:
+ *	set_current_state(TASK_UNINTERRUPTIBLE);
+ *	if (!condition)
+ *		schedule();
+ *	__set_current_state(TASK_RUNNING);
+ * and the waker makes the condition true, then calls wake_up_process().
+ * The state is set before the condition is tested, so a wakeup between
+ * the test and schedule() is never lost: it sets the state back to
+ * TASK_RUNNING and schedule() returns at once.
+ *
+ * This header is what the layers below the scheduler may see of it (the
+ * task, current, sleeping and waking: docs/layers.md, exception 1); the
+ * rest of the scheduler's interface is kernel/sched/sched.h.
  */
 #ifndef KERNEL_SCHED_TASK_H
 #define KERNEL_SCHED_TASK_H
@@ -25,6 +39,7 @@
 #include "kernel/sync/spinlock.h"
 #include "kernel/sync/wait.h"
 #include "kernel/proc/user_task.h"
+#include "arch/x86_64/processor.h"
 
 #define TASK_COMM_LEN		16
 #define MAX_LOCK_DEPTH		16	/* locks one task may hold at once */
@@ -32,7 +47,7 @@
 
 /* Task states (Linux's values for the first three). */
 #define TASK_RUNNING		0x0000	/* on a runqueue or running */
-#define TASK_INTERRUPTIBLE	0x0001	/* sleeping; signals may wake it (later) */
+#define TASK_INTERRUPTIBLE	0x0001	/* sleeping; a signal wakes it too */
 #define TASK_UNINTERRUPTIBLE	0x0002	/* sleeping until explicitly woken */
 #define TASK_NORMAL		(TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
 #define TASK_DEAD		0x0080	/* exited; waiting to be freed */
@@ -94,13 +109,16 @@ struct task {
 	void *data;
 	int exit_code;
 	bool should_stop;
+	int own_ref_dropped;		/* debug: set when the last switch away dropped the task's own */
 	struct completion exited;	/* completed (for all) when the task dies */
 
 	/* address spaces */
 	struct mm_struct *mm, *active_mm;
 
-	/* user space: processes, threads, signals (kernel/proc/proc.h) */
+	/* user space: processes, threads, signals (kernel/proc/proc.h); never read here */
 	struct user_task user;
+	/* the architecture's user state, saved and loaded at each switch (processor.h) */
+	struct thread_struct thread;
 
 	/* debugging */
 	struct held_stack lockdep;	/* sleeping locks held (spinlocks are per CPU) */
@@ -122,9 +140,25 @@ void put_task_struct(struct task *t);
 
 static inline bool is_idle_task(const struct task *t) { return t->flags & PF_IDLE; }
 
-/* All tasks, under tasklist_lock. */
-extern struct list_head task_list;
-extern spinlock_t tasklist_lock;
-extern atomic_t nr_tasks;
+/* ---- sleeping and waking (kernel/sched/core.c, timer.c) ---- */
+
+#define MAX_SCHEDULE_TIMEOUT	LONG_MAX
+
+void schedule(void);
+long schedule_timeout(long ns);		/* sleeps up to ns (state set by caller); returns ns left */
+bool wake_up_process(struct task *p);
+bool wake_up_state(struct task *p, long state);
+
+#define __set_current_state(s)	WRITE_ONCE(current->state, (s))
+/* A full barrier after the store: the condition test that follows must not be read before it. */
+#define set_current_state(s)	do { __set_current_state(s); smp_mb(); } while (0)
+
+/* Debug: sleeping in atomic context is a bug. */
+void __might_sleep(const char *file, int line, bool *warned);
+/* Reports (once per call site) a sleep with a spinlock held or interrupts off. */
+#define might_sleep() do {							\
+	static bool __warned;							\
+	__might_sleep(__FILE__, __LINE__, &__warned);				\
+} while (0)
 
 #endif

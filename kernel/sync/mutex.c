@@ -8,7 +8,7 @@
  */
 #include "kernel/sync/mutex.h"
 #include "kernel/sync/lockdep.h"
-#include "kernel/sched/sched.h"
+#include "kernel/sched/task.h"
 #include "kernel/panic.h"
 
 struct mutex_waiter {

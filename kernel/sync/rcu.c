@@ -64,7 +64,6 @@
 #include "kernel/mm/slab.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
-#include "kernel/sched/rq.h"
 #include "kernel/sync/mutex.h"
 #include "arch/x86_64/cpu.h"
 
@@ -310,10 +309,34 @@ static void rcu_gp_scan_idle(void)
 
 /* ---- the stall detector (from the tick, so it works even with one CPU) ---- */
 
+/*
+ * How long the grace period *gp (set here; even: none) has been running.
+ * Its start stamp was taken by whichever CPU started it, so three things
+ * make "now - start" right: the stamp is read after the gp_seq that
+ * published it (acquire, pairing with rcu_gp_init's release); the clock is
+ * read after the stamp, in a statement of its own (ktime_get_ns orders its
+ * TSC read after earlier loads); and a clock still behind the stamp, which
+ * TSC skew between CPUs allows, counts as no time rather than as an
+ * unsigned wrap to 2^64 ns (issue 10's "running for 18446744073709 ms").
+ * A stamp of a later grace period than *gp only makes the age smaller.
+ */
+u64 rcu_gp_age_ns(unsigned long *gp)
+{
+	u64 start;
+	ktime_t now;
+
+	*gp = smp_load_acquire(&rcu_state.gp_seq);	/* pairs with rcu_gp_init's smp_store_release */
+	if (!(*gp & 1))
+		return 0;
+	start = READ_ONCE(rcu_state.gp_start_ns);
+	now = ktime_get_ns();
+	return now > (ktime_t)start ? (u64)now - start : 0;
+}
+
 static void rcu_check_stall(void)
 {
-	unsigned long gp = READ_ONCE(rcu_state.gp_seq);
-	u64 age;
+	unsigned long gp;
+	u64 age = rcu_gp_age_ns(&gp);
 	int cpu, self = smp_processor_id();
 	struct cpumask owing;
 	char list[4 * MAX_CPUS + 1] = "";
@@ -321,8 +344,7 @@ static void rcu_check_stall(void)
 
 	if (!(gp & 1) || READ_ONCE(rcu_state.stall_gp) == gp)
 		return;
-	age = ktime_get_ns() - READ_ONCE(rcu_state.gp_start_ns);
-	if (age < (u64)READ_ONCE(rcu_stall_timeout_ms) * 1000000)
+	if (age < (u64)READ_ONCE(rcu_stall_timeout_ms) * NSEC_PER_MSEC)
 		return;
 	if (cmpxchg(&rcu_state.stall_gp, rcu_state.stall_gp, gp) == gp)
 		return;			/* another CPU reports this one */
@@ -330,7 +352,7 @@ static void rcu_check_stall(void)
 	for_each_cpu(cpu, &owing)
 		len += snprintf(list + len, sizeof(list) - len, " %d", cpu);
 	printk(KERN_ERR "rcu: INFO: rcu detected stall: grace period %lu running for %lu ms; CPUs owing a quiescent state:%s\n",
-	       gp, (unsigned long)(age / 1000000), list);
+	       gp, (unsigned long)(age / NSEC_PER_MSEC), list);
 	for_each_cpu(cpu, &owing) {
 		printk(KERN_ERR "rcu: backtrace of cpu %d:\n", cpu);
 		if (cpu == self)
@@ -344,13 +366,14 @@ static void rcu_check_stall(void)
 void rcu_sched_clock_irq(bool user)
 {
 	struct rcu_data *rdp = this_cpu_ptr(&rcu_data);
+	unsigned long gp;
 
 	if (!rcu_state.running)
 		return;
 	if (user)
-		rcu_qs();		/* user mode runs no kernel reader (issue 6) */
+		rcu_qs();		/* user mode runs no kernel reader */
 	else if (READ_ONCE(rdp->qs_pending) && !is_idle_task(current) &&
-		 ktime_get_ns() - READ_ONCE(rcu_state.gp_start_ns) > RCU_FORCE_QS_MS * 1000000ULL)
+		 rcu_gp_age_ns(&gp) > RCU_FORCE_QS_MS * NSEC_PER_MSEC)
 		WRITE_ONCE(current->need_resched, true);	/* its next cond_resched() reports */
 	if (!(READ_ONCE(rcu_state.gp_seq) & 1) && rcu_gp_wanted())
 		rcu_wake_gp();		/* a request made with a lock held */
@@ -371,7 +394,8 @@ static void rcu_gp_init(void)
 		cpumask_set_cpu(cpu, &rcu_state.qs_mask);
 		WRITE_ONCE(per_cpu(rcu_data, cpu).qs_pending, true);
 	}
-	WRITE_ONCE(rcu_state.gp_seq, rcu_state.gp_seq + 1);	/* odd: in progress */
+	/* odd: in progress; the start stamp first (pairs with rcu_gp_age_ns's smp_load_acquire) */
+	smp_store_release(&rcu_state.gp_seq, rcu_state.gp_seq + 1);
 	spin_unlock_irqrestore(&rcu_state.lock, flags);
 	rcu_report_qs_cpu(smp_processor_id());	/* this kthread runs no reader */
 	rcu_gp_scan_idle();
@@ -611,14 +635,18 @@ LEAK_COUNTER("rcu callbacks pending", rcu_callbacks_pending);
 
 static int cmd_rcu(int argc, char **argv)
 {
-	unsigned long gp = rcu_gp_seq();
+	unsigned long gp;
 	int cpu;
 
 	(void)argc;
 	(void)argv;
+	u64 age = rcu_gp_age_ns(&gp);
+
 	console_printf("gp_seq %lu (%s), needed %lu, %lu grace periods, %lu stalls, stall timeout %lu ms\n",
 		       gp, gp & 1 ? "in progress" : "idle", READ_ONCE(rcu_state.gp_seq_needed),
 		       rcu_completed_gps(), rcu_stall_count(), rcu_stall_timeout_ms);
+	if (gp & 1)
+		console_printf("grace period %lu running for %lu ms\n", gp, (unsigned long)(age / NSEC_PER_MSEC));
 	console_printf("cpu  owes-qs  idle  queued   invoked\n");
 	for_each_online_cpu(cpu) {
 		struct rcu_data *rdp = per_cpu_ptr(&rcu_data, cpu);

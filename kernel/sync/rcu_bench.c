@@ -10,7 +10,7 @@
 #include "kernel/time.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sync/rcupdate.h"
-#include "kernel/lib/percpu_ref.h"
+#include "kernel/sync/percpu_ref.h"
 #include "kernel/mm/slab.h"
 
 #define REF_BATCH		64	/* get+put pairs per body call */

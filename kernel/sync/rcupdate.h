@@ -114,7 +114,7 @@ void rcu_note_context_switch(void);	/* schedule(): this CPU is at a quiescent st
 void rcu_all_qs(void);			/* cond_resched(): likewise, when a grace period waits for us */
 void rcu_idle_enter(void);		/* idle loop, interrupts off, just before halting */
 void rcu_idle_exit(void);		/* idle loop, just after waking */
-/* Every tick. user: the tick interrupted user mode (issue 6 passes true; false until then). */
+/* Every tick. user: the tick interrupted user mode. */
 void rcu_sched_clock_irq(bool user);
 /* Debug: schedule() calls this; reports a task that sleeps inside a read-side section. */
 void rcu_sleep_check(struct task *prev);
@@ -126,6 +126,8 @@ unsigned long rcu_completed_gps(void);	/* grace periods ended since boot */
 long rcu_callbacks_pending(void);	/* queued and not yet invoked, all CPUs */
 unsigned long rcu_idle_qs_reports(int cpu);	/* QSes reported for cpu by rcu_gp because it was idle */
 unsigned long rcu_stall_count(void);	/* stall warnings printed since boot */
+/* How long the running grace period has lasted (0: none runs; *gp: its gp_seq), as the stall detector sees it. */
+u64 rcu_gp_age_ns(unsigned long *gp);
 unsigned long rcu_sleep_in_reader_count(void);	/* debug: sleeps inside a read-side section seen */
 extern unsigned long rcu_stall_timeout_ms;	/* rcu_stall_timeout= (seconds) */
 

@@ -9,7 +9,7 @@
  */
 #include "kernel/sync/rwsem.h"
 #include "kernel/sync/lockdep.h"
-#include "kernel/sched/sched.h"
+#include "kernel/sched/task.h"
 #include "kernel/panic.h"
 
 struct rwsem_waiter {

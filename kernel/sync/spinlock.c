@@ -32,7 +32,7 @@
 #include "kernel/percpu.h"
 #include "kernel/panic.h"
 
-DEFINE_PER_CPU(int, spin_depth);	/* spinlocks this CPU holds */
+DEFINE_PER_CPU(int, spin_depth);
 
 DEFINE_TECHNIQUE(spinlock, "how lock waiters wait: test-and-set, fair tickets, or tickets unless under a hypervisor",
 		 TECHNIQUE_LIVE, SPINLOCK_AUTO, "tas", "ticket", "auto");

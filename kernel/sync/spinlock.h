@@ -19,9 +19,12 @@
 #define KERNEL_SYNC_SPINLOCK_H
 
 #include "kernel/compiler.h"
+#include "kernel/percpu.h"
 #include "kernel/sync/lock_order.h"
 #include "kernel/technique.h"
 #include "arch/x86_64/cpu.h"
+
+DECLARE_PER_CPU(int, spin_depth);	/* spinlocks this CPU holds */
 
 typedef struct spinlock {
 	u16 owner;		/* ticket now being served */

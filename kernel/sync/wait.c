@@ -5,7 +5,7 @@
  * and runqueue lock (wake_up_process is called with it held).
  */
 #include "kernel/sync/wait.h"
-#include "kernel/sched/sched.h"
+#include "kernel/sched/task.h"
 
 void init_waitqueue_head(struct wait_queue_head *wq)
 {

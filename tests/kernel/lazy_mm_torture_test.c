@@ -28,12 +28,11 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/lib/vsprintf.h"
+#include "tests/kernel/torture.h"
 
 #define LAZY_TORTURE_ROUNDS	4	/* exit_torture rounds per worker per phase in `make test` */
 #define NAP_MAX_US		300	/* a napper sleeps up to this long */
 #define FLIP_MS			3	/* the flipper changes the mode this often */
-
-extern unsigned long rcutorture_duration_s;	/* rcutorture.duration=, rcutorture_test.c */
 
 static volatile bool torture_stop;
 static atomic_t naps, adoptions;
@@ -146,6 +145,7 @@ SELFTEST(lazy_mm_torture, each_mode_then_flipping)
 	static const int modes[] = { LAZY_MM_REFCOUNT, LAZY_MM_SHOOTDOWN, LAZY_MM_HAZARD };
 	unsigned long share = rcutorture_duration_s > 4 ? rcutorture_duration_s / 4 : 0;
 	long exits = atomic_long_read(&lazy_mm_exit_stats()->exits);
+	unsigned long stalls = rcu_stall_count();
 
 	atomic_set(&naps, 0);
 	atomic_set(&adoptions, 0);
@@ -155,6 +155,7 @@ SELFTEST(lazy_mm_torture, each_mode_then_flipping)
 	KUNIT_EXPECT_GT(test, atomic_read(&naps), 0);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&lazy_mm_exit_stats()->exits), exits);
 	KUNIT_EXPECT_GT(test, atomic_read(&adoptions), 0);
+	torture_expect_no_stall(test, "lazy_mm_torture", stalls);
 	pr_info("lazy_mm_torture: %d naps, %d adoptions, %ld mm exits, %ld hazards converted, %ld shootdown IPIs, %lu dead borrows ended, %lu borrows, %lu leaves",
 		  atomic_read(&naps), atomic_read(&adoptions), atomic_long_read(&lazy_mm_exit_stats()->exits) - exits,
 		  atomic_long_read(&lazy_mm_exit_stats()->conversions),

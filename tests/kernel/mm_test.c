@@ -14,9 +14,6 @@
 #include "kernel/lib/string.h"
 #include "arch/x86_64/cpu.h"
 
-#define RW	(PROT_READ | PROT_WRITE)
-#define PRIV	(MAP_PRIVATE | MAP_ANONYMOUS)
-#define SHARED	(MAP_SHARED | MAP_ANONYMOUS)
 #define BASE	0x40000000UL
 #define NPAGES	8
 
@@ -44,7 +41,7 @@ SELFTEST(mm, alloc_shares_the_kernel_half)
 	KUNIT_EXPECT_EQ(test, atomic_read(&mm->mm_count), 1);
 	for (int i = 0; i < PML4_USER_ENTRIES; i++)
 		bad += mm->pgd[i] != 0;
-	for (int i = PML4_USER_ENTRIES; i < 512; i++)
+	for (int i = PML4_USER_ENTRIES; i < PT_ENTRIES; i++)
 		bad += mm->pgd[i] != kernel_pml4[i] || !(kernel_pml4[i] & PTE_PRESENT);
 	KUNIT_EXPECT_EQ(test, bad, 0);
 	KUNIT_EXPECT_EQ(test, init_mm.pgd, kernel_pml4);

@@ -1,8 +1,9 @@
 /*
  * tests/kernel/mm_test_util.h - helpers for the address-space tests.
  *
- * Until user mode exists, user memory is exercised from kernel threads
- * that adopt a test mm (kthread_use_mm) and touch its addresses directly:
+ * These tests exercise user memory from kernel threads that adopt a test
+ * mm (kthread_use_mm) and touch its addresses directly, with no user
+ * program in the way (the usertest_* programs test it from user mode):
  * a fault on a user address goes to handle_user_fault(), which faults the
  * page in or refuses. probe_read()/probe_write() make a refused access
  * visible: they carry an exception-table entry, so a fault that the mm
@@ -25,6 +26,11 @@
 #include "kernel/sched/sched.h"
 #include "kernel/sched/task.h"
 #include "kernel/sync/rcupdate.h"
+
+/* The mmap arguments the tests use most. */
+#define RW		(PROT_READ | PROT_WRITE)
+#define PRIV		(MAP_PRIVATE | MAP_ANONYMOUS)
+#define SHARED		(MAP_SHARED | MAP_ANONYMOUS)
 
 static inline void test_user_begin(void) { __asm__ __volatile__("stac" ::: "memory"); }
 static inline void test_user_end(void) { __asm__ __volatile__("clac" ::: "memory"); }

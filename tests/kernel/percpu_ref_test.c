@@ -10,9 +10,11 @@
 #include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/sched/sched.h"
-#include "kernel/lib/percpu_ref.h"
+#include "kernel/sync/percpu_ref.h"
 #include "kernel/sync/wait.h"
+#include "kernel/mm/page_alloc.h"
 #include "kernel/lib/string.h"
+#include "tests/kernel/torture.h"
 
 #define KILL_RACE_OPS		20000	/* get/put pairs, all CPUs together */
 #define TORTURE_ROUNDS		3	/* init .. kill .. release cycles in the torture test, at least */
@@ -296,12 +298,11 @@ static void torture_worker(struct kunit *test, int cpu, void *arg)
 	percpu_ref_put(&t->ref);
 }
 
-extern unsigned long rcutorture_duration_s;	/* rcutorture.duration=, rcutorture_test.c */
-
 SELFTEST(percpu_ref_torture, kill_switch_reinit_cycles)
 {
 	struct tref *t = &torture_ref;
 	ktime_t end = ktime_get_ns() + (ktime_t)rcutorture_duration_s * NSEC_PER_SEC;
+	unsigned long stalls = rcu_stall_count();
 	int failures = 0, round;
 
 	tref_init(test, t, PERCPU_REF_ALLOW_REINIT);
@@ -319,6 +320,9 @@ SELFTEST(percpu_ref_torture, kill_switch_reinit_cycles)
 				   atomic_read(&t->releases), atomic_read(&t->released_while_held));
 		}
 	}
+	torture_expect_no_stall(test, "percpu_ref torture", stalls);
+	if (rcu_stall_count() != stalls)
+		failures++;
 	printk(KERN_INFO "# percpu_ref torture: %d rounds on %d CPUs: %s\n", round,
 	       num_online_cpus(), failures ? "FAILURE" : "SUCCESS");
 	percpu_ref_exit(&t->ref);

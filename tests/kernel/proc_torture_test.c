@@ -30,10 +30,9 @@
 #include "kernel/proc/proc.h"
 #include "kernel/lib/vsprintf.h"
 #include "kernel/errno.h"
+#include "tests/kernel/torture.h"
 
 #define PROC_TORTURE_ROUNDS	15	/* rounds per worker in `make test` */
-
-extern unsigned long rcutorture_duration_s;	/* rcutorture.duration=, rcutorture_test.c */
 
 /*
  * A fixed number of rounds per worker, and for `make torture` as many more
@@ -44,6 +43,7 @@ SELFTEST(proc_torture, exit_and_wait)
 	char workers[12], rounds[12], seconds[24];
 	char *argv[] = { "exit_torture", "-w", workers, "-r", rounds, "-t", seconds, NULL };
 	int pid, status = -1;
+	unsigned long stalls = rcu_stall_count();
 
 	scnprintf(workers, sizeof(workers), "%d", 2 * num_online_cpus());
 	scnprintf(rounds, sizeof(rounds), "%d", PROC_TORTURE_ROUNDS);
@@ -54,4 +54,5 @@ SELFTEST(proc_torture, exit_and_wait)
 	KUNIT_ASSERT_GT(test, pid, 0);
 	KUNIT_EXPECT_EQ(test, wait_user(pid, &status), 0);
 	KUNIT_EXPECT_EQ(test, status, 0);	/* exited 0: every status right, every child reaped once */
+	torture_expect_no_stall(test, "proc_torture", stalls);
 }

@@ -2,8 +2,10 @@
  * tests/kernel/rcu_test.c - RCU: synchronize_rcu waits for every
  * pre-existing reader on every CPU; callbacks run once, in order per CPU,
  * after their grace period; rcu_barrier waits for all; idle CPUs do not
- * hold grace periods up; the stall detector fires; sleeping in a reader is
- * reported; kfree_rcu and the list helpers work. The torture test is in
+ * hold grace periods up; the stall detector fires, with the true age of
+ * the grace period, and the age never wraps while grace periods churn on
+ * other CPUs; sleeping in a reader is reported; kfree_rcu and the list
+ * helpers work. The torture test is in
  * rcutorture_test.c.
  */
 #include "kernel/selftest.h"
@@ -22,6 +24,8 @@
 #define GP_LATENCY_ROUNDS	10
 #define STALL_TEST_TIMEOUT_MS	300
 #define STALL_SPIN_MAX_MS	5000	/* the spinner gives up if no stall is reported by then */
+#define GP_AGE_TEST_MS		300	/* gp_age_never_wraps: how long the CPUs sample */
+#define GP_AGE_QS_EVERY		64	/* samples between two quiescent states of a sampler */
 
 /* ---- synchronize_rcu waits for readers ---- */
 
@@ -217,6 +221,23 @@ static int stall_spinner(void *arg)
 	return 0;
 }
 
+/* The last stall report in log gives an age between the timeout and the time since boot. */
+static void expect_sane_stall_age(struct kunit *test, const char *log)
+{
+	const char *p = NULL, *q = log;
+	unsigned long ms = 0;
+
+	while ((q = strstr(q, "rcu detected stall")) != NULL)
+		p = q++;
+	if (p)
+		p = strstr(p, "running for ");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (p += strlen("running for "); *p >= '0' && *p <= '9'; p++)
+		ms = ms * 10 + (*p - '0');
+	KUNIT_EXPECT_GE(test, ms, STALL_TEST_TIMEOUT_MS);
+	KUNIT_EXPECT_LE(test, ms, (unsigned long)(ktime_get_ns() / NSEC_PER_MSEC));
+}
+
 SELFTEST(rcu, stall_detector_fires)
 {
 	unsigned long before = rcu_stall_count(), saved = rcu_stall_timeout_ms;
@@ -247,7 +268,57 @@ SELFTEST(rcu, stall_detector_fires)
 	KUNIT_EXPECT_TRUE(test, strstr(log, "rcu detected stall") != NULL);
 	snprintf(want, sizeof(want), "backtrace of cpu %d", cpu);
 	KUNIT_EXPECT_TRUE(test, strstr(log, want) != NULL);
+	expect_sane_stall_age(test, log);
 	kfree(log);
+}
+
+/*
+ * Every CPU but CPU 0 reads the running grace period's age as the stall
+ * detector does, while CPU 0 starts grace period after grace period, so
+ * that the start stamp keeps changing under the readers, written by
+ * another CPU from its own clock. No age may exceed the time since boot.
+ * Read in the wrong order (the clock first, then a stamp the new grace
+ * period had just written), the difference went negative and wrapped to
+ * 2^64 ns: the "running for 18446744073709 ms" stalls of issue 10.
+ */
+static atomic_t gp_age_wrapped;
+static atomic_t gp_age_samples;
+
+static void gp_age_sampler(struct kunit *test, int cpu, void *arg)
+{
+	u64 end = ktime_get_ns() + GP_AGE_TEST_MS * NSEC_PER_MSEC;
+	unsigned long gp, n = 0;
+
+	(void)test;
+	(void)arg;
+	while ((u64)ktime_get_ns() < end) {
+		u64 age;
+
+		if (cpu == 0) {
+			synchronize_rcu();
+			continue;
+		}
+		age = rcu_gp_age_ns(&gp);
+		if (age > (u64)ktime_get_ns())
+			atomic_inc(&gp_age_wrapped);
+		if (gp & 1)
+			atomic_inc(&gp_age_samples);
+		if (++n % GP_AGE_QS_EVERY == 0)
+			cond_resched();		/* a quiescent state: the grace periods go on ending */
+	}
+}
+
+SELFTEST(rcu, gp_age_never_wraps)
+{
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs a CPU to start grace periods and one to read them");
+	atomic_set(&gp_age_wrapped, 0);
+	atomic_set(&gp_age_samples, 0);
+	test_on_each_cpu(test, gp_age_sampler, NULL);
+	printk(KERN_INFO "# gp_age_never_wraps: %d ages read during a grace period\n",
+	       atomic_read(&gp_age_samples));
+	KUNIT_EXPECT_EQ(test, atomic_read(&gp_age_wrapped), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&gp_age_samples), 0);
 }
 
 /* ---- sleeping inside a reader is reported (debug builds) ---- */

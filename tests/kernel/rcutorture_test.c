@@ -17,8 +17,9 @@
  *
  * The run lasts rcutorture.duration= seconds (RCU_TORTURE_DEFAULT_S in
  * `make test`; `make torture DURATION=600` for long runs) and ends with
- * SUCCESS or FAILURE. percpu_ref's torture test (percpu_ref_test.c) uses
- * the same duration.
+ * SUCCESS or FAILURE; an RCU stall warning during the run is a FAILURE too
+ * (torture.h). percpu_ref's torture test (percpu_ref_test.c) uses the
+ * same duration.
  */
 #include "kernel/selftest.h"
 #include "kernel/printk.h"
@@ -31,6 +32,7 @@
 #include "kernel/mm/slab.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "tests/kernel/torture.h"
 
 #define RCU_TORTURE_DEFAULT_S	1	/* seconds, in `make test` */
 #define RCU_TORTURE_PIPE_LEN	10	/* grace periods an object waits before it is freed */
@@ -175,7 +177,7 @@ static int stop_after(void *arg)
 SELFTEST(rcutorture, readers_never_see_old_or_freed_objects)
 {
 	unsigned long pipe[RCU_TORTURE_PIPE_LEN + 1] = { 0 }, reads = 0, bad = 0, cbs = 0;
-	unsigned long gps = rcu_completed_gps();
+	unsigned long gps = rcu_completed_gps(), stalls = rcu_stall_count();
 	struct task *writer, *timer;
 	char line[160];
 	int len = 0, cpu;
@@ -211,13 +213,15 @@ SELFTEST(rcutorture, readers_never_see_old_or_freed_objects)
 	}
 	for (int i = 0; i <= RCU_TORTURE_PIPE_LEN; i++)
 		len += snprintf(line + len, sizeof(line) - len, " %lu", pipe[i]);
-	ok = bad == 0 && atomic_long_read(&cbs_pending) == 0 && n_updates > 0 && reads > 0;
+	ok = bad == 0 && atomic_long_read(&cbs_pending) == 0 && n_updates > 0 && reads > 0 &&
+	     rcu_stall_count() == stalls;
 	for (int i = 2; i <= RCU_TORTURE_PIPE_LEN; i++)
 		ok = ok && pipe[i] == 0;
 	printk(KERN_INFO "# rcutorture: %lu s on %d CPUs: %lu updates, %lu reads, %lu grace periods, %lu callbacks flooded\n",
 	       rcutorture_duration_s, num_online_cpus(), n_updates, reads, gps, cbs);
 	printk(KERN_INFO "# rcutorture: Reader Pipe:%s\n", line);
 	printk(KERN_INFO "# rcutorture: freed or changed objects seen: %lu\n", bad);
+	torture_expect_no_stall(test, "rcutorture", stalls);
 	printk(KERN_INFO "# rcutorture: %s\n", ok ? "SUCCESS" : "FAILURE");
 	for (int i = 2; i <= RCU_TORTURE_PIPE_LEN; i++)
 		KUNIT_EXPECT_EQ(test, pipe[i], 0);

@@ -15,9 +15,6 @@
 #include "kernel/printk.h"
 #include "kernel/sync/lockdep.h"
 
-#define RW		(PROT_READ | PROT_WRITE)
-#define PRIV		(MAP_PRIVATE | MAP_ANONYMOUS)
-#define SHARED		(MAP_SHARED | MAP_ANONYMOUS)
 #define PLACE_ROUNDS	60
 
 static struct mm_struct *new_mm(struct kunit *test)

@@ -1,7 +1,7 @@
 /*
- * kernel/lib/percpu_ref.h - reference counts that cost one per-CPU
+ * kernel/sync/percpu_ref.h - reference counts that cost one per-CPU
  * instruction to get and put, for objects referenced far more often than
- * they die (memory policies, later). kernel/lib/percpu_ref.c explains the
+ * they die (memory policies, later). kernel/sync/percpu_ref.c explains the
  * modes and why switching between them waits for an RCU grace period;
  * docs/percpu_ref.md is the walk-through.
  *
@@ -14,14 +14,13 @@
  * Same names and semantics as Linux. Functions marked "may sleep" sleep
  * only to wait for a mode switch already in flight.
  */
-#ifndef KERNEL_LIB_PERCPU_REF_H
-#define KERNEL_LIB_PERCPU_REF_H
+#ifndef KERNEL_SYNC_PERCPU_REF_H
+#define KERNEL_SYNC_PERCPU_REF_H
 
 #include "kernel/atomic.h"
 #include "kernel/percpu.h"
 #include "kernel/types.h"
 #include "kernel/sync/rcupdate.h"
-#include "kernel/mm/page_alloc.h"	/* gfp_t */
 
 struct percpu_ref;
 typedef void (percpu_ref_func_t)(struct percpu_ref *ref);

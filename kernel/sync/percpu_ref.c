@@ -1,5 +1,5 @@
 /*
- * kernel/lib/percpu_ref.c - per-CPU reference counts: the slow paths.
+ * kernel/sync/percpu_ref.c - per-CPU reference counts: the slow paths.
  *
  * MODES. A percpu_ref counts in one of two places:
  *
@@ -49,8 +49,8 @@
  * A switch to atomic mode in flight is marked by ref->switching; callers
  * that must not overlap one wait on percpu_ref_switch_waitq.
  */
-#include "kernel/lib/percpu_ref.h"
-#include "kernel/sched/sched.h"
+#include "kernel/sync/percpu_ref.h"
+#include "kernel/sched/task.h"
 #include "kernel/sync/wait.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
