@@ -27,6 +27,7 @@
  * rcutorture.duration= seconds per mode, alternating the PTE locks.
  */
 #include "kernel/selftest.h"
+#include "tests/kernel/torture.h"
 #include "kernel/mm/vma.h"
 #include "kernel/mm/pgtable.h"
 #include "kernel/proc/proc.h"
@@ -40,7 +41,6 @@
 #define FAULT_TORTURE_OPS	1200	/* accesses per faulter at least; OPS / 8 changes per mutator */
 #define FAULT_TORTURE_DELAY_US	1000	/* debug builds: the widened race window, at most */
 
-extern unsigned long rcutorture_duration_s;	/* rcutorture.duration=, rcutorture_test.c */
 
 static void run_in_mode(struct kunit *test, int vma_lookup_mode, int pte_lock_mode, unsigned long seed)
 {
@@ -70,19 +70,26 @@ static void run_in_mode(struct kunit *test, int vma_lookup_mode, int pte_lock_mo
 
 static void run_all(struct kunit *test, int vma_lookup_mode)
 {
-	ktime_t end = ktime_get_ns() + (ktime_t)rcutorture_duration_s * NSEC_PER_SEC;
-	unsigned long seed = 1;
-	unsigned long faults = vma_lookup_stat(vma_lookup_mode, VL_FAULTS);
+	/* make torture: rcutorture.duration= seconds for the suite, a quarter for each mode */
+	ktime_t end = ktime_get_ns() + (ktime_t)rcutorture_duration_s * NSEC_PER_SEC / 4;
+	unsigned long seed = 1, stalls = rcu_stall_count(), before[NR_VMA_LOOKUP_STATS];
 
+	for (int i = 0; i < NR_VMA_LOOKUP_STATS; i++)
+		before[i] = vma_lookup_stat(vma_lookup_mode, i);
 	/* make test: one run, the PTE locks split in two modes and mm-wide in the other two */
 	run_in_mode(test, vma_lookup_mode, vma_lookup_mode % 2 ? PTE_LOCK_SPLIT : PTE_LOCK_MM, seed++);
-	while (rcutorture_duration_s > 1 && ktime_get_ns() < end)	/* make torture: more of the same */
+	while (rcutorture_duration_s > 1 && ktime_get_ns() < end)
 		run_in_mode(test, vma_lookup_mode, (seed % 2) ? PTE_LOCK_SPLIT : PTE_LOCK_MM, seed), seed++;
-	KUNIT_EXPECT_GT(test, vma_lookup_stat(vma_lookup_mode, VL_FAULTS), faults);	/* it was the mode in use */
-	pr_info("fault_torture: %s: %lu faults, %lu lockless, %lu retried (VMA changed), %lu fell back\n",
-		technique_find("vma_lookup")->modes[vma_lookup_mode], vma_lookup_stat(vma_lookup_mode, VL_FAULTS) - faults,
-		vma_lookup_stat(vma_lookup_mode, VL_LOCKLESS), vma_lookup_stat(vma_lookup_mode, VL_RETRIES),
-		vma_lookup_stat(vma_lookup_mode, VL_FALLBACK_CHANGED) + vma_lookup_stat(vma_lookup_mode, VL_FALLBACK_WRITER));
+#define DELTA(s)	(vma_lookup_stat(vma_lookup_mode, s) - before[s])
+	KUNIT_EXPECT_GT(test, DELTA(VL_FAULTS), 0);	/* it was the mode in use */
+	pr_info("fault_torture: %s: %lu runs, %lu faults, %lu lockless, %lu retried (VMA changed), %lu fell back "
+		"(tree busy %lu, VMA changing %lu, VMA locked %lu)\n",
+		technique_find("vma_lookup")->modes[vma_lookup_mode], seed - 1, DELTA(VL_FAULTS), DELTA(VL_LOCKLESS),
+		DELTA(VL_RETRIES), DELTA(VL_FALLBACK_WRITER) + DELTA(VL_FALLBACK_CHANGED) + DELTA(VL_FALLBACK_LOCKED) +
+		DELTA(VL_FALLBACK_STACK) + DELTA(VL_FALLBACK_NOMEM), DELTA(VL_FALLBACK_WRITER),
+		DELTA(VL_FALLBACK_CHANGED), DELTA(VL_FALLBACK_LOCKED));
+#undef DELTA
+	torture_expect_no_stall(test, "fault_torture", stalls);
 }
 
 SELFTEST(fault_torture, locked)
