@@ -159,10 +159,11 @@ bench-plots: deps
 
 # Every torture suite (the list is TORTURE_SUITES in tests/torture), one
 # boot of SMP CPUs (default 4) on two nodes, each suite running DURATION
-# seconds; ends with one SUCCESS or FAILURE line per suite.
+# seconds; ends with one SUCCESS or FAILURE line per suite. SUITES="a b"
+# runs only those (globs).
 torture: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) tests/torture --no-build --duration $(DURATION) $(if $(SMP),--smp $(SMP))
+	$(PYTHON) tests/torture --no-build --duration $(DURATION) $(if $(SMP),--smp $(SMP)) $(foreach s,$(SUITES),--suite '$(s)')
 
 # The nb- commands (scripts/gdb/numbat.py) read the kernel's tasks, log,
 # per-CPU data, runqueues, VMAs and slabs from memory; docs/debugging.md.

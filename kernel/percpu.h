@@ -34,7 +34,7 @@
 #include "kernel/compiler.h"
 
 #define MAX_CPUS		64		/* CPUs the kernel supports */
-#define PERCPU_DYNAMIC_SIZE	(64 * 1024)	/* room per CPU for alloc_percpu */
+#define PERCPU_DYNAMIC_SIZE	(256 * 1024)	/* room per CPU for alloc_percpu (every mm's counters, 72 bytes) */
 
 #define __percpu			/* documents a per-CPU pointer */
 

@@ -20,6 +20,7 @@
 #include "kernel/sync/mutex.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "arch/x86_64/uaccess.h"
 
 static DEFINE_MUTEX(technique_mutex);
 
@@ -231,3 +232,42 @@ static int cmd_technique(int argc, char **argv)
 	return 0;
 }
 MONITOR_CMD(technique, "[NAME MODE]", "list the techniques and their modes, or switch one live", cmd_technique);
+
+/*
+ * Numbat's own system call (kernel/proc/syscalls.h): a program switches a
+ * technique live, as the monitor does (benchmarks such as pfbench measure
+ * every mode in one run this way), or, with mode NULL, reads the mode in
+ * force into buf. 0 or -errno: -ENOENT no such technique or mode, -EPERM
+ * boot-only, -EBUSY a hook refused, -ERANGE buf too small, -EFAULT.
+ */
+#define TECHNIQUE_NAME_MAX	64
+
+long sys_numbat_technique(const char __user *uname, const char __user *umode, char __user *buf, size_t len)
+{
+	char name[TECHNIQUE_NAME_MAX], mode[TECHNIQUE_NAME_MAX];
+	const struct technique *t;
+	const char *cur;
+	long n = strncpy_from_user(name, uname, sizeof(name));
+	int m;
+
+	if (n < 0)
+		return n;
+	if (n == sizeof(name))
+		return -ENOENT;
+	t = technique_find(name);
+	if (!t || (t->flags & TECHNIQUE_HIDDEN))
+		return -ENOENT;
+	if (!umode) {
+		cur = technique_mode_name(t);
+		if (strlen(cur) + 1 > len)
+			return -ERANGE;
+		return copy_to_user(buf, cur, strlen(cur) + 1) ? -EFAULT : 0;
+	}
+	n = strncpy_from_user(mode, umode, sizeof(mode));
+	if (n < 0)
+		return n;
+	m = n == sizeof(mode) ? -ENOENT : technique_mode_index(t, mode);
+	if (m < 0)
+		return -ENOENT;
+	return technique_set(t, m, NULL, 0);
+}

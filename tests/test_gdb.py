@@ -44,7 +44,7 @@ COMMANDS = [
     ("offset 1", "output/x __per_cpu_offset[1]"),
     ("current_task", "nb-percpu current_task"),
     ("cpu_slab 1", "nb-percpu *kmalloc_caches[0].cpu_slab 1"),
-    ("not percpu", "nb-percpu log_head"),
+    ("not percpu", "nb-percpu mm_counter_names"),
     ("nb_current", "output $nb_current()->comm"),
     ("rq", "nb-rq"),
     ("rq 1", "nb-rq 1"),

@@ -374,6 +374,20 @@ class InitCheckTest(unittest.TestCase):
             with self.assertRaises(nb.BootError, msg=bad):
                 self.load(bad)
 
+    def test_suites_key(self):
+        e, = self.load("""
+            [t]
+            smp = 2
+            cmdline = vma_lookup=vma_ref
+            suites = usertest_*  mm
+        """)
+        self.assertEqual(e.suites, ["usertest_*", "mm"])
+        self.assertIsNone(self.load("[t]\nsmp = 1\n")[0].suites)
+        for bad in ("[t]\nsuites = a,b\n",
+                    "[t]\nsuites = x\nscript = poweroff\nexpect_exit = 0\n"):
+            with self.assertRaises(nb.BootError, msg=bad):
+                self.load(bad)
+
     def judge(self, qemu_status, text, expect):
         check = run.BootCheck("", expect, [], ("testhelper", "segv"))
         out = run.Outcome(run.MatrixEntry("i", nb.Topology(1, 256), "", 5, None, check))

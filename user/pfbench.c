@@ -1,6 +1,6 @@
 /*
- * user/pfbench.c - page-fault throughput, the baseline for the RCU fault
- * path of the next step.
+ * user/pfbench.c - page-fault throughput, alone and beside a thread that
+ * maps and unmaps, in every mode of vma_lookup.
  *
  *     pfbench [--ms N] [THREADS...]        (default: 1 2 4 ... up to the CPUs)
  *
@@ -14,13 +14,18 @@
  * extra thread is not pinned: with T below the CPU count it has a CPU of
  * its own, with T equal to it it shares one with a faulting thread.
  *
- * Prints, in the format of the kernel's benchmarks (kernel/bench.c), so
- * that `make bench` (tests/bench) shows it with them:
+ * On Numbat, all of it once per mode of the technique vma_lookup, switched
+ * live through Numbat's own system call (on Linux: once, the kernel as it
+ * is). Prints, in the format of the kernel's benchmarks (kernel/bench.c),
+ * so that `make bench` (tests/bench) shows it with them, per thread count:
  *
- *   bench pagefault                 cpus=2   +mmap: 80.1K ops/s/cpu  alone: 95.3K ops/s/cpu  ratio 0.8x
+ *   bench pagefault_alone       cpus=2   locked: 95.3K vma_lock: ... rcu: 98.0K (1.0x)  ops/s/cpu  [vma_lookup]
+ *   bench pagefault_with_mmap   cpus=2   locked: 30.1K ... rcu: 97.2K (3.2x)  ops/s/cpu  [vma_lookup]
+ *   bench pagefault_mmap_rounds cpus=2   locked: 500 ... rcu: 900 (1.8x)  rounds/s  [vma_lookup]
  *
- * an operation being one page fault, per faulting thread; the ratio is
- * with the mmap thread over without. `# pfbench` lines give the totals.
+ * an operation being one page fault, per faulting thread; the ratios are
+ * to mode locked. `# pfbench` lines give the totals and, per mode, the
+ * rate with the mmap thread over the rate alone.
  * Timing uses clock_gettime(CLOCK_MONOTONIC). Runs on Linux too.
  */
 #define _GNU_SOURCE
@@ -32,7 +37,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include "numbat.h"
 
 #define PAGE_SIZE	4096UL
 #define SLICE_PAGES	64UL	/* faults per round of one thread */
@@ -216,11 +223,44 @@ static int usage(void)
 	return 2;
 }
 
+/*
+ * numbat_technique() (user/lib/numbat.h) switches vma_lookup between the
+ * measurements; Linux answers ENOSYS: pfbench then measures once, as it
+ * finds the kernel.
+ */
+static long technique(const char *name, const char *mode, char *buf, size_t len)
+{
+	return numbat_technique(name, mode, buf, len);
+}
+
+static const char *const vma_lookup_modes[] = { "locked", "vma_lock", "vma_ref", "rcu" };
+#define NR_MODES	4
+
+/* "name  cpus=N   mode: rate mode: rate (Rx) ...  unit  [technique]", the kernel's format (kernel/bench.c) */
+static void report_modes(const char *name, int cpus_n, const char *const *modes, int n,
+			 const unsigned long long *rates, const char *unit)
+{
+	char line[512], r[32];
+	int len = snprintf(line, sizeof(line), "bench %-24s  cpus=%-2d ", name, cpus_n);
+
+	for (int m = 0; m < n; m++) {
+		len += snprintf(line + len, sizeof(line) - len, " %s: %s", modes[m], rate_str(r, sizeof(r), rates[m]));
+		if (m > 0) {
+			unsigned long long ratio10 = rates[0] ? (rates[m] * 10 + rates[0] / 2) / rates[0] : 0;
+			len += snprintf(line + len, sizeof(line) - len, " (%llu.%llux)", ratio10 / 10, ratio10 % 10);
+		}
+	}
+	printf("%s  %s  [vma_lookup]\n", line, unit);
+}
+
 int main(int argc, char **argv)
 {
-	int counts[MAX_COUNTS], ncounts = 0;
+	int counts[MAX_COUNTS], ncounts = 0, nmodes = NR_MODES;
 	unsigned ms = DEFAULT_MS;
 	cpu_set_t set;
+	char saved[32] = "";
+	const char *const *modes = vma_lookup_modes;
+	static const char *const as_found[] = { "as-found" };
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	CPU_ZERO(&set);
@@ -249,26 +289,41 @@ int main(int argc, char **argv)
 			counts[ncounts++] = c;
 		counts[ncounts++] = ncpus;
 	}
-	printf("# pfbench: %d CPUs, %u ms per measurement, %lu pages per thread per round\n",
-	       ncpus, ms, SLICE_PAGES);
-	for (int i = 0; i < ncounts; i++) {
-		unsigned long long alone_total = 0, with_total = 0, churn = 0;
-		long long alone, with;
-		unsigned long long ratio10;
-		char a[32], b[32], c[32], d[32];
-
-		alone = measure(counts[i], 0, ms, &alone_total, &churn);
-		with = measure(counts[i], 1, ms, &with_total, &churn);
-		if (alone < 0 || with < 0)
-			return 1;
-		ratio10 = alone ? (with * 10 + alone / 2) / alone : 0;
-		printf("bench %-24s  cpus=%-2d  %s: %s ops/s/cpu  %s: %s ops/s/cpu  ratio %llu.%llux\n",
-		       "pagefault", counts[i], "+mmap", rate_str(a, sizeof(a), with),
-		       "alone", rate_str(b, sizeof(b), alone), ratio10 / 10, ratio10 % 10);
-		printf("# pfbench: %d threads: %s faults/s in all alone, %s with the mmap thread "
-		       "(%s mmap/touch/munmap rounds/s)\n", counts[i],
-		       rate_str(c, sizeof(c), alone_total), rate_str(d, sizeof(d), with_total),
-		       rate_str(a, sizeof(a), churn));
+	if (technique("vma_lookup", NULL, saved, sizeof(saved))) {	/* not Numbat: one mode, the kernel's */
+		modes = as_found;
+		nmodes = 1;
 	}
+	printf("# pfbench: %d CPUs, %u ms per measurement, %lu pages per thread per round, %s\n",
+	       ncpus, ms, SLICE_PAGES, nmodes > 1 ? "each mode of vma_lookup" : "the kernel as it is");
+	for (int i = 0; i < ncounts; i++) {
+		unsigned long long alone[NR_MODES], with[NR_MODES], churn[NR_MODES];
+
+		for (int m = 0; m < nmodes; m++) {
+			unsigned long long alone_total = 0, with_total = 0;
+			long long a, w;
+			char b[32], c[32], d[32];
+
+			if (nmodes > 1 && technique("vma_lookup", modes[m], NULL, 0)) {
+				fprintf(stderr, "pfbench: cannot switch vma_lookup to %s\n", modes[m]);
+				return 1;
+			}
+			churn[m] = 0;
+			a = measure(counts[i], 0, ms, &alone_total, &churn[m]);
+			w = measure(counts[i], 1, ms, &with_total, &churn[m]);
+			if (a < 0 || w < 0)
+				return 1;
+			alone[m] = a;
+			with[m] = w;
+			printf("# pfbench: %s, %d threads: %s faults/s in all alone, %s with the mmap thread "
+			       "(%s mmap/touch/munmap rounds/s); +mmap/alone %.2fx\n", modes[m], counts[i],
+			       rate_str(b, sizeof(b), alone_total), rate_str(c, sizeof(c), with_total),
+			       rate_str(d, sizeof(d), churn[m]), a ? (double)w / a : 0.0);
+		}
+		report_modes("pagefault_alone", counts[i], modes, nmodes, alone, "ops/s/cpu");
+		report_modes("pagefault_with_mmap", counts[i], modes, nmodes, with, "ops/s/cpu");
+		report_modes("pagefault_mmap_rounds", counts[i], modes, nmodes, churn, "rounds/s");
+	}
+	if (saved[0])
+		technique("vma_lookup", saved, NULL, 0);
 	return 0;
 }

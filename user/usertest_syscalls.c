@@ -8,6 +8,7 @@
  * processes in usertest_fork, kernel pointers in usertest_isolation.
  */
 #include "ktap.h"
+#include "numbat.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -179,6 +180,35 @@ static int unknown_syscall(void)
 	CHECK_ERR(SYS(-1), ENOSYS);
 	CHECK_ERR(SYS(999999), ENOSYS);
 	CHECK(SYS(SYS_getpid) > 0);	/* and the next call works */
+	return 0;
+}
+
+/*
+ * Numbat's own system call (user/lib/numbat.h): Linux answers ENOSYS, as
+ * for any unknown number; Numbat reads and switches a technique with it.
+ */
+static int numbat_technique_call(void)
+{
+	struct utsname u;
+	char mode[64], again[64];
+
+	CHECK_EQ(uname(&u), 0);
+	CHECK_ERR(SYS(NUMBAT_SYSCALL_BASE - 1), ENOSYS);
+	CHECK_ERR(SYS(NUMBAT_SYSCALL_BASE + 4096), ENOSYS);
+	if (strcmp(u.sysname, "Numbat") != 0) {
+		CHECK_ERR(SYS(__NR_numbat_technique, "vma_lookup", 0, mode, sizeof(mode)), ENOSYS);
+		return 0;
+	}
+	CHECK_EQ(numbat_technique("vma_lookup", NULL, mode, sizeof(mode)), 0);
+	CHECK(!strcmp(mode, "locked") || !strcmp(mode, "vma_lock") || !strcmp(mode, "vma_ref") || !strcmp(mode, "rcu"));
+	CHECK_EQ(numbat_technique("vma_lookup", mode, NULL, 0), 0);	/* to the mode in force: a no-op */
+	CHECK_EQ(numbat_technique("vma_lookup", NULL, again, sizeof(again)), 0);
+	CHECK(!strcmp(mode, again));
+	CHECK_ERR(SYS(__NR_numbat_technique, "no_such_technique", 0, mode, sizeof(mode)), ENOENT);
+	CHECK_ERR(SYS(__NR_numbat_technique, "vma_lookup", "no_such_mode", 0, 0), ENOENT);
+	CHECK_ERR(SYS(__NR_numbat_technique, "vma_lookup", 0, mode, 2), ERANGE);
+	CHECK_ERR(SYS(__NR_numbat_technique, "vma_lookup", 0, BAD_USER_ADDR, sizeof(mode)), EFAULT);
+	CHECK_ERR(SYS(__NR_numbat_technique, BAD_USER_ADDR, 0, mode, sizeof(mode)), EFAULT);
 	return 0;
 }
 
@@ -531,6 +561,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(uname_fields),
 	KTAP_CASE(getrandom_bytes),
 	KTAP_CASE(unknown_syscall),
+	KTAP_CASE(numbat_technique_call),
 	KTAP_CASE(clock_gettime_clocks),
 	KTAP_CASE(nanosleep_sleeps),
 	KTAP_CASE(clock_nanosleep_modes),

@@ -264,7 +264,7 @@ u64 *user_pte_lookup(u64 *pgd, unsigned long va)
 	return &table[pt_index(va, 1)];
 }
 
-u64 *user_pte_alloc(u64 *pgd, unsigned long va, int *created)
+u64 *user_pte_alloc(u64 *pgd, unsigned long va, int *created, void (*ctor)(u64 *table, int level))
 {
 	u64 *table = pgd;
 
@@ -274,6 +274,9 @@ u64 *user_pte_alloc(u64 *pgd, unsigned long va, int *created)
 			struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 			if (!page)
 				return NULL;
+			if (ctor)
+				ctor(page_address(page), l - 1);
+			smp_wmb();	/* the table is set up before a lockless walker can reach it */
 			WRITE_ONCE(*e, page_to_phys(page) | USER_TABLE_FLAGS);
 			(*created)++;
 		}

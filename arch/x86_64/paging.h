@@ -91,15 +91,19 @@ void populate_kernel_tables(unsigned long start, unsigned long end);
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 
 /*
- * User page tables (kernel/mm/memory.c calls these under mm->page_table_lock).
+ * User page tables (kernel/mm/pgtable.c calls these, with the locks it describes).
  * Tables above a user PTE carry PRESENT | WRITE | USER: the leaf decides.
  */
 u64 *pgd_alloc(void);			/* a PML4 with the kernel half copied; NULL: no memory */
 void pgd_free(u64 *pgd);
 /* The PTE of va, or NULL if a table on the way is missing. */
 u64 *user_pte_lookup(u64 *pgd, unsigned long va);
-/* The PTE of va, creating the tables on the way; *created counts new table pages. NULL: no memory. */
-u64 *user_pte_alloc(u64 *pgd, unsigned long va, int *created);
+/*
+ * The PTE of va, creating the tables on the way; *created counts new table
+ * pages; ctor (may be NULL) sets up each new table (its level: 1 for a
+ * PTE table) before it is linked in. NULL: no memory.
+ */
+u64 *user_pte_alloc(u64 *pgd, unsigned long va, int *created, void (*ctor)(u64 *table, int level));
 /* Frees the tables below one (already cleared) user PML4 entry; the pages they map are not touched. Returns the count. */
 int free_user_pgd_entry(u64 e);
 

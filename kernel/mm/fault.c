@@ -28,11 +28,17 @@
  * beyond a shared object's end, VM_FAULT_SIGBUS. The architecture makes
  * the signal of it.
  *
- * Everything runs under page_table_lock once the VMA is known, so faults
- * of several threads of one mm (all holding mmap_lock for reading) never
- * install two pages for one address.
+ * Everything runs under the PTE's lock once the VMA is known (pgtable.c),
+ * so two faults never install two pages for one address. How the VMA is
+ * found is the technique vma_lookup: under mmap_lock (`locked`, here), or
+ * without it (kernel/mm/vma_lookup.c), in which case the VMA may change
+ * under the fault: do_pte_fault() then checks the VMA's sequence count
+ * under the PTE lock before it changes the PTE, and answers VM_FAULT_RETRY
+ * if it moved.
  */
 #include "kernel/mm/vma.h"
+#include "kernel/mm/fault.h"
+#include "kernel/mm/pgtable.h"
 #include "kernel/panic.h"
 #include "kernel/technique.h"
 #include "kernel/mm/page_alloc.h"
@@ -42,93 +48,134 @@
 
 static bool pte_mapped(u64 pte) { return pte & (PTE_PRESENT | PTE_PROTNONE); }
 
-/* A new page for an unmapped PTE. */
-static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, u64 *pte)
+void vmf_from_vma(struct vm_fault *vmf, struct vm_area_struct *vma, unsigned long addr, unsigned int flags)
 {
+	vmf->vma = vma;
+	vmf->address = ALIGN_DOWN(addr, PAGE_SIZE);
+	vmf->flags = flags;
+	vmf->vm_start = vma->vm_start;
+	vmf->vm_end = vma->vm_end;
+	vmf->vm_flags = vma->vm_flags;
+	vmf->vm_seq = vma->vm_seq;
+	vmf->speculative = false;
+}
+
+/* A new page for an unmapped PTE. */
+static vm_fault_t do_anonymous_page(struct vm_fault *vmf, u64 *pte)
+{
+	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	struct page *page;
 
-	lockdep_assert_held(&mm->page_table_lock);
 	if (vma->vm_shared) {
-		page = anon_shared_page(vma, addr);
+		page = anon_shared_page(vma, vmf->address);
 		if (!page)
 			return VM_FAULT_SIGBUS;
 		mm_count_event(mm, MM_SHARED_FAULTS, 1);
 	} else {
-		page = alloc_page_vma(GFP_KERNEL | __GFP_ZERO | __GFP_MOVABLE, vma, addr);
+		page = alloc_page_vma(GFP_KERNEL | __GFP_ZERO | __GFP_MOVABLE, vma, vmf->address);
 		if (!page)
 			return VM_FAULT_OOM;
 		mm_count_event(mm, MM_DEMAND_ZERO, 1);
 	}
-	WRITE_ONCE(*pte, page_to_phys(page) | vm_get_page_prot(vma->vm_flags));
+	WRITE_ONCE(*pte, page_to_phys(page) | vm_get_page_prot(vmf->vm_flags));
 	mm_count_event(mm, MM_RSS, 1);
 	return 0;
 }
 
 /* Write to a present, write-protected private PTE. */
-static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr, u64 *pte)
+static vm_fault_t do_wp_page(struct vm_fault *vmf, u64 *pte)
 {
+	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	struct page *old = phys_to_page(*pte & PTE_ADDR_MASK), *new;
-	u64 prot = vm_get_page_prot(vma->vm_flags);
+	u64 prot = vm_get_page_prot(vmf->vm_flags);
 
-	lockdep_assert_held(&mm->page_table_lock);
 	if (page_count(old) == 1) {
 		/* nobody else maps it: it is ours to write */
-		if (vma->vm_flags & VM_WRITE)
+		if (vmf->vm_flags & VM_WRITE)
 			WRITE_ONCE(*pte, *pte | PTE_WRITE);
 		mm_count_event(mm, MM_COW_REUSES, 1);
 		return 0;
 	}
-	new = alloc_page_vma(GFP_KERNEL | __GFP_MOVABLE, vma, addr);
+	new = alloc_page_vma(GFP_KERNEL | __GFP_MOVABLE, vma, vmf->address);
 	if (!new)
 		return VM_FAULT_OOM;
 	memcpy(page_address(new), page_address(old), PAGE_SIZE);
 	WRITE_ONCE(*pte, page_to_phys(new) | prot);
 	/* no CPU may go on reading the old page once this one writes the new */
-	flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE);
+	flush_tlb_mm_range(mm, vmf->address, vmf->address + PAGE_SIZE);
 	put_page(old);
 	mm_count_event(mm, MM_COW_COPIES, 1);
 	return 0;
 }
 
-vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags)
+/*
+ * Under the PTE lock: is the VMA still the one the fault saw? Always, for
+ * a fault that holds mmap_lock or the VMA's lock. A fault without either
+ * compares the VMA's sequence count with the lookup's: every change to the
+ * VMA bumped it (vma_start_write) before it touched this PT's lock or, if
+ * there was no PT yet, mm->page_table_lock, under which this PT was then
+ * created; either lock orders that store before this load.
+ */
+static bool vmf_still_valid(const struct vm_fault *vmf)
 {
-	struct mm_struct *mm = vma->vm_mm;
+	return !vmf->speculative || READ_ONCE(vmf->vma->vm_seq) == vmf->vm_seq;
+}
+
+vm_fault_t do_pte_fault(struct vm_fault *vmf)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	unsigned int flags = vmf->flags;
 	vm_fault_t ret = 0;
 	int created = 0;
+	spinlock_t *ptl;
 	u64 *pte;
 
-	mmap_assert_locked(mm);
-	addr = ALIGN_DOWN(addr, PAGE_SIZE);
-	spin_lock(&mm->page_table_lock);
-	pte = user_pte_alloc(mm->pgd, addr, &created);
+	fault_test_hook(vmf);			/* debug builds: a test may change the VMA here */
+	pte = pte_alloc_map_lock(mm, vmf->address, &ptl, &created);
 	mm_count_event(mm, MM_PGTABLES, created);
 	if (!pte)
-		ret = VM_FAULT_OOM;
+		return VM_FAULT_OOM;
+	if (!vmf_still_valid(vmf))
+		ret = VM_FAULT_RETRY;
 	else if (!pte_mapped(*pte))
-		ret = do_anonymous_page(vma, addr, pte);
-	else if ((flags & FAULT_FLAG_WRITE) && !(*pte & PTE_WRITE) && !vma_is_shared(vma))
-		ret = do_wp_page(vma, addr, pte);
-	else if ((flags & FAULT_FLAG_WRITE) && !(*pte & PTE_WRITE) && (vma->vm_flags & VM_WRITE))
+		ret = do_anonymous_page(vmf, pte);
+	else if ((flags & FAULT_FLAG_WRITE) && !(*pte & PTE_WRITE) && !(vmf->vm_flags & VM_SHARED))
+		ret = do_wp_page(vmf, pte);
+	else if ((flags & FAULT_FLAG_WRITE) && !(*pte & PTE_WRITE) && (vmf->vm_flags & VM_WRITE))
 		WRITE_ONCE(*pte, *pte | PTE_WRITE);
 	else if (!(flags & FAULT_FLAG_REMOTE)) {
-		invlpg(addr);
+		invlpg(vmf->address);
 		mm_count_event(mm, MM_SPURIOUS, 1);
 	}
-	spin_unlock(&mm->page_table_lock);
+	pte_unmap_unlock(ptl);
 	return ret;
 }
 
-static bool access_error(struct vm_area_struct *vma, unsigned int flags)
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags)
 {
-	if (flags & FAULT_FLAG_REMOTE)
-		return false;
-	if (flags & FAULT_FLAG_WRITE)
-		return !(vma->vm_flags & VM_WRITE);
-	if (flags & FAULT_FLAG_INSTRUCTION)
-		return !(vma->vm_flags & VM_EXEC);
-	return !(vma->vm_flags & VM_ACCESS_FLAGS);
+	struct vm_fault vmf;
+
+	mmap_assert_locked(vma->vm_mm);
+	vmf_from_vma(&vmf, vma, addr, flags);
+	return do_pte_fault(&vmf);
+}
+
+vm_fault_t vma_access_error(const struct vm_fault *vmf)
+{
+	unsigned long f = vmf->vm_flags;
+	bool bad;
+
+	if (vmf->flags & FAULT_FLAG_REMOTE)
+		bad = false;
+	else if (vmf->flags & FAULT_FLAG_WRITE)
+		bad = !(f & VM_WRITE);
+	else if (vmf->flags & FAULT_FLAG_INSTRUCTION)
+		bad = !(f & VM_EXEC);
+	else
+		bad = !(f & VM_ACCESS_FLAGS);
+	return bad ? VM_FAULT_SIGSEGV | VM_FAULT_BADACCESS : 0;
 }
 
 /*
@@ -176,6 +223,7 @@ int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long
 static vm_fault_t user_fault_locked(struct mm_struct *mm, unsigned long addr, unsigned int flags, bool write)
 {
 	struct vm_area_struct *vma;
+	struct vm_fault vmf;
 	vm_fault_t ret;
 
 	if (write)
@@ -191,12 +239,14 @@ static vm_fault_t user_fault_locked(struct mm_struct *mm, unsigned long addr, un
 		if (expand_stack(mm, vma, addr))
 			vma = NULL;
 	}
-	if (!vma || vma->vm_start > addr)
+	if (!vma || vma->vm_start > addr) {
 		ret = VM_FAULT_SIGSEGV | VM_FAULT_BADMAP;
-	else if (access_error(vma, flags))
-		ret = VM_FAULT_SIGSEGV | VM_FAULT_BADACCESS;
-	else
-		ret = handle_mm_fault(vma, addr, flags);
+	} else {
+		vmf_from_vma(&vmf, vma, addr, flags);
+		ret = vma_access_error(&vmf);
+		if (!ret)
+			ret = do_pte_fault(&vmf);
+	}
 out:
 	if (write)
 		mmap_write_unlock(mm);
@@ -205,19 +255,30 @@ out:
 	return ret;
 }
 
+vm_fault_t fault_locked(struct mm_struct *mm, unsigned long addr, unsigned int flags)
+{
+	bool write = technique_mode(fault_mmap_lock) == FAULT_MMAP_LOCK_WRITE;
+	vm_fault_t ret = user_fault_locked(mm, addr, flags, write);
+
+	if (ret & VM_FAULT_RETRY)	/* the stack must grow: only a writer may */
+		ret = user_fault_locked(mm, addr, flags, true);
+	return ret;
+}
+
 vm_fault_t handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags)
 {
+	int mode = technique_mode(vma_lookup);		/* once: the whole fault runs in one mode */
 	vm_fault_t ret;
 
 	mm_count_event(mm, MM_FAULTS, 1);
 	if (addr >= mm->task_size || addr < MMAP_MIN_ADDR) {
 		ret = VM_FAULT_SIGSEGV | VM_FAULT_BADMAP;
 	} else {
-		bool write = technique_mode(fault_mmap_lock) == FAULT_MMAP_LOCK_WRITE;
-
-		ret = user_fault_locked(mm, addr, flags, write);
-		if (ret & VM_FAULT_RETRY)	/* the stack must grow: only a writer may */
-			ret = user_fault_locked(mm, addr, flags, true);
+		if (mode == VMA_LOOKUP_LOCKED)
+			vma_lookup_count_locked();
+		ret = mode == VMA_LOOKUP_LOCKED ? VM_FAULT_RETRY : fault_lockless(mm, addr, flags, mode);
+		if (ret & VM_FAULT_RETRY)		/* locked, or a lockless fault gave up */
+			ret = fault_locked(mm, addr, flags);
 	}
 	if (ret & VM_FAULT_ERROR)
 		mm_count_event(mm, MM_BAD_FAULTS, 1);

@@ -12,6 +12,7 @@
  * that holds start_stack.
  */
 #include "kernel/mm/vma.h"
+#include "kernel/technique.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
@@ -75,6 +76,26 @@ static void show_mm_line(struct mm_struct *mm, void *arg)
 		       mm_counter(mm, MM_COW_COPIES), mm_counter(mm, MM_COW_REUSES), cpus[0] ? cpus : "-");
 }
 
+/* The page-fault paths: how many faults each mode of vma_lookup took, and how they ended. */
+static void show_fault_paths(void)
+{
+	const struct technique *t = technique_find("vma_lookup");
+
+	console_printf("fault paths: vma_lookup=%s fault_mmap_lock=%s pte_lock=%s\n", technique_mode_name(t),
+		       technique_mode_name(technique_find("fault_mmap_lock")),
+		       technique_mode_name(technique_find("pte_lock")));
+	console_printf("  %-9s", "mode");
+	for (int s = 0; s < NR_VMA_LOOKUP_STATS; s++)
+		console_printf(" %s", vma_lookup_stat_names[s]);
+	console_printf("\n");
+	for (int m = 0; m < t->nr_modes; m++) {
+		console_printf("  %-9s", t->modes[m]);
+		for (int s = 0; s < NR_VMA_LOOKUP_STATS; s++)
+			console_printf(" %*lu", (int)strlen(vma_lookup_stat_names[s]), vma_lookup_stat(m, s));
+		console_printf("\n");
+	}
+}
+
 static int cmd_vm(int argc, char **argv)
 {
 	(void)argc;
@@ -85,6 +106,7 @@ static int cmd_vm(int argc, char **argv)
 		console_printf("%s %ld\n", mm_counter_names[c], vm_event(c));
 	for (int s = 0; s < NR_TLB_STATS; s++)
 		console_printf("%s %ld\n", tlb_stat_names[s], tlb_stat(s));
+	show_fault_paths();
 	return 0;
 }
 MONITOR_CMD(vm, "", "address spaces: fault, copy-on-write and TLB shootdown counters (like /proc/vmstat)", cmd_vm);

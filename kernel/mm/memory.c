@@ -17,13 +17,14 @@
  * address with the present bit clear, so mprotect(PROT_NONE) and back
  * keeps the contents.
  *
- * Removing a mapping: clear the PTEs under page_table_lock, flush the TLBs
+ * Removing a mapping: clear the PTEs under their PTE lock, flush the TLBs
  * of every CPU in mm_cpumask, and only then drop the page references (a
  * CPU with a stale entry could otherwise write into a page already reused).
  * struct mmu_gather batches the pages between the two.
  */
 #include "kernel/mm/vma.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/mm/pgtable.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 
@@ -89,7 +90,7 @@ struct mmu_gather {
 	struct page *pages[MMU_GATHER_BATCH];
 };
 
-/* Flush, then release the gathered pages. Called without page_table_lock. */
+/* Flush, then release the gathered pages. Called without the PTE lock. */
 static void tlb_flush_mmu(struct mmu_gather *tlb)
 {
 	if (tlb->end > tlb->start)
@@ -100,6 +101,12 @@ static void tlb_flush_mmu(struct mmu_gather *tlb)
 	tlb->start = tlb->end = 0;
 }
 
+/* The first address of the next PT after va's. */
+static unsigned long pt_end(unsigned long va)
+{
+	return ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE;
+}
+
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
@@ -108,15 +115,16 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 
 	mmap_assert_locked(mm);		/* for writing unless MADV_DONTNEED: see its comment */
 	while (va < end) {
+		unsigned long stop = min(end, pt_end(va));
 		long zapped = 0;
+		spinlock_t *ptl;
+		u64 *pte = pte_offset_map_lock(mm, va, &ptl);
 
-		spin_lock(&mm->page_table_lock);
-		for (; va < end && tlb.nr < MMU_GATHER_BATCH; va += PAGE_SIZE) {
-			u64 *pte = user_pte_lookup(mm->pgd, va);
-			if (!pte) {		/* no page table: skip to the next one */
-				va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE - PAGE_SIZE;
-				continue;
-			}
+		if (!pte) {			/* no page table: skip to the next one */
+			va = stop;
+			continue;
+		}
+		for (; va < stop && tlb.nr < MMU_GATHER_BATCH; va += PAGE_SIZE, pte++) {
 			if (!pte_mapped(*pte))
 				continue;
 			tlb.pages[tlb.nr++] = pte_page(*pte);
@@ -126,7 +134,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 			tlb.end = va + PAGE_SIZE;
 			zapped++;
 		}
-		spin_unlock(&mm->page_table_lock);
+		pte_unmap_unlock(ptl);
 		if (zapped)
 			observe_pte_change(mm, true);
 		mm_count_event(mm, MM_RSS, -zapped);
@@ -143,23 +151,28 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 	bool changed = false;
 
 	mmap_assert_write_locked(mm);	/* new rights and their PTEs: one window */
-	spin_lock(&mm->page_table_lock);
-	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
-		u64 *pte = user_pte_lookup(mm->pgd, va), p;
+	for (unsigned long va = start; va < end; ) {
+		unsigned long stop = min(end, pt_end(va));
+		spinlock_t *ptl;
+		u64 *pte = pte_offset_map_lock(mm, va, &ptl);
+
 		if (!pte) {
-			va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE - PAGE_SIZE;
+			va = stop;
 			continue;
 		}
-		if (!pte_mapped(*pte))
-			continue;
-		p = (*pte & (PTE_ADDR_MASK | PTE_ACCESSED | PTE_DIRTY)) | prot;
-		/* a private page becomes writable only by its next write fault (it may be COW-shared) */
-		if (!vma_is_shared(vma) && !(*pte & PTE_WRITE))
-			p &= ~PTE_WRITE;
-		WRITE_ONCE(*pte, p);
-		changed = true;
+		for (; va < stop; va += PAGE_SIZE, pte++) {
+			u64 p;
+			if (!pte_mapped(*pte))
+				continue;
+			p = (*pte & (PTE_ADDR_MASK | PTE_ACCESSED | PTE_DIRTY)) | prot;
+			/* a private page becomes writable only by its next write fault (it may be COW-shared) */
+			if (!vma_is_shared(vma) && !(*pte & PTE_WRITE))
+				p &= ~PTE_WRITE;
+			WRITE_ONCE(*pte, p);
+			changed = true;
+		}
+		pte_unmap_unlock(ptl);
 	}
-	spin_unlock(&mm->page_table_lock);
 	if (changed) {
 		observe_pte_change(mm, false);
 		flush_tlb_mm_range(mm, start, end);
@@ -175,30 +188,35 @@ int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma)
 
 	mmap_assert_write_locked(src);	/* its PTEs lose their write bit */
 	mmap_assert_write_locked(dst);
-	spin_lock(&src->page_table_lock);
-	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
-		u64 *spte = user_pte_lookup(src->pgd, va), *dpte;
-		int created = 0;
+	for (unsigned long va = vma->vm_start; va < vma->vm_end && !err; ) {
+		unsigned long stop = min(vma->vm_end, pt_end(va));
+		spinlock_t *ptl;
+		u64 *spte = pte_offset_map_lock(src, va, &ptl);
+
 		if (!spte) {
-			va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE - PAGE_SIZE;
+			va = stop;
 			continue;
 		}
-		if (!pte_mapped(*spte))
-			continue;
-		/* dst is not visible to anyone yet: its tables need no lock */
-		dpte = user_pte_alloc(dst->pgd, va, &created);
-		mm_count_event(dst, MM_PGTABLES, created);
-		if (!dpte) {
-			err = -ENOMEM;
-			break;
+		for (; va < stop; va += PAGE_SIZE, spte++) {
+			int created = 0;
+			u64 *dpte;
+			if (!pte_mapped(*spte))
+				continue;
+			/* dst is not visible to anyone yet: its tables need no lock */
+			dpte = pte_alloc_unlocked(dst, va, &created);
+			mm_count_event(dst, MM_PGTABLES, created);
+			if (!dpte) {
+				err = -ENOMEM;
+				break;
+			}
+			if (!vma_is_shared(vma))
+				WRITE_ONCE(*spte, *spte & ~PTE_WRITE);	/* both sides copy on write */
+			get_page(pte_page(*spte));
+			*dpte = *spte;
+			mm_count_event(dst, MM_RSS, 1);
 		}
-		if (!vma_is_shared(vma))
-			WRITE_ONCE(*spte, *spte & ~PTE_WRITE);	/* both sides copy on write */
-		get_page(pte_page(*spte));
-		*dpte = *spte;
-		mm_count_event(dst, MM_RSS, 1);
+		pte_unmap_unlock(ptl);
 	}
-	spin_unlock(&src->page_table_lock);
 	return err;
 }
 
@@ -225,13 +243,16 @@ static struct page *get_mapped_page(struct mm_struct *mm, unsigned long addr)
 	struct page *page = NULL;
 	u64 *pte;
 
-	spin_lock(&mm->page_table_lock);
-	pte = user_pte_lookup(mm->pgd, addr);
-	if (pte && pte_mapped(*pte)) {
+	spinlock_t *ptl;
+
+	pte = pte_offset_map_lock(mm, addr, &ptl);
+	if (!pte)
+		return NULL;
+	if (pte_mapped(*pte)) {
 		page = pte_page(*pte);
 		get_page(page);
 	}
-	spin_unlock(&mm->page_table_lock);
+	pte_unmap_unlock(ptl);
 	return page;
 }
 

@@ -17,6 +17,8 @@
  */
 #include "kernel/mm/vma.h"
 #include "kernel/mm/lazy_mm.h"
+#include "kernel/mm/pgtable.h"
+#include "kernel/mm/slab.h"
 #include "kernel/mm/internal.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/sched/task.h"
@@ -50,14 +52,34 @@ struct mm_struct init_mm = {
 };
 
 static struct kmem_cache *mm_cachep;
-static atomic_long_t vm_events[NR_MM_COUNTERS];
+static DEFINE_PER_CPU(struct mm_counters, vm_events);	/* since boot, all mms: per CPU, like each mm's */
+static DEFINE_PER_CPU(struct mm_counters, init_mm_counters);	/* never added to; read as any mm's */
 static atomic_long_t mm_live;			/* user mm_structs not yet freed */
 static LIST_HEAD(mmlist);			/* every user mm, for the monitor */
 static DEFINE_SPINLOCK_RANK(mmlist_lock, LOCK_RANK_MMLIST);
 DEFINE_PER_CPU(struct mm_struct *, cpu_loaded_mm);	/* whose tables CR3 points at */
 
-void vm_event_add(enum mm_counter c, long v) { atomic_long_add(v, &vm_events[c]); }
-long vm_event(enum mm_counter c) { return atomic_long_read(&vm_events[c]); }
+void vm_event_add(enum mm_counter c, long v) { this_cpu_add(vm_events.c[c], v); }
+
+long vm_event(enum mm_counter c)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(vm_events, cpu).c[c]);
+	return sum;
+}
+
+long mm_counter(struct mm_struct *mm, enum mm_counter c)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(mm->counters, cpu)->c[c]);
+	return sum;
+}
 long nr_mm_structs(void) { return atomic_long_read(&mm_live); }
 LEAK_COUNTER("mm_structs", nr_mm_structs);
 
@@ -65,6 +87,7 @@ LEAK_COUNTER("mm_structs", nr_mm_structs);
 void mm_caches_init(void)
 {
 	init_mm.pgd = kernel_pml4;
+	init_mm.counters = &init_mm_counters;
 	mmap_init_lock(&init_mm, "init_mm.mmap_lock");
 	spin_lock_init_rank(&init_mm.page_table_lock, "init_mm.page_table_lock", LOCK_RANK_PAGE_TABLE);
 	mm_cachep = kmem_cache_create("mm_struct", sizeof(struct mm_struct), 64, SLAB_HWCACHE_ALIGN, NULL);
@@ -80,12 +103,17 @@ struct mm_struct *mm_alloc(void)
 	if (!mm)
 		return NULL;
 	mm->pgd = pgd_alloc();
-	if (!mm->pgd) {
+	mm->counters = alloc_percpu(struct mm_counters);
+	if (!mm->pgd || !mm->counters) {
+		if (mm->pgd)
+			pgd_free(mm->pgd);
+		free_percpu(mm->counters);
 		kmem_cache_free(mm_cachep, mm);
 		return NULL;
 	}
 	mmap_init_lock(mm, "mm->mmap_lock");
 	spin_lock_init_rank(&mm->page_table_lock, "mm->page_table_lock", LOCK_RANK_PAGE_TABLE);
+	mm_init_pte_lock(mm);
 	mm->magic = MM_MAGIC;
 	atomic_set(&mm->mm_users, 1);
 	atomic_set(&mm->mm_count, 1);
@@ -127,6 +155,7 @@ void mmdrop(struct mm_struct *mm)
 	list_del(&mm->mmlist);
 	spin_unlock(&mmlist_lock);
 	pgd_free(mm->pgd);
+	free_percpu(mm->counters);
 	mm->magic = MM_FREED;		/* a lazy user that still had it would see this (lazy_mm.c) */
 	kmem_cache_free(mm_cachep, mm);
 	atomic_long_dec(&mm_live);
@@ -168,6 +197,29 @@ static void free_pgtables(struct mm_struct *mm)
 	}
 }
 
+static atomic_long_t mm_accounting_errors;
+
+static long nr_mm_accounting_errors(void)
+{
+	return atomic_long_read(&mm_accounting_errors);
+}
+LEAK_COUNTER("mm accounting errors", nr_mm_accounting_errors);
+
+/*
+ * Every page and page table is gone: the per-CPU counters must sum to
+ * zero (a fault that installed a page where no VMA was any more, and so
+ * escaped the zap, or a lost count, shows here). Nobody adds now.
+ */
+static void check_mm_accounting(struct mm_struct *mm)
+{
+	long rss = mm_counter(mm, MM_RSS), tables = mm_counter(mm, MM_PGTABLES);
+
+	if (rss || tables) {
+		pr_err("mm: %p died with rss %ld and %ld page tables counted\n", mm, rss, tables);
+		atomic_long_inc(&mm_accounting_errors);
+	}
+}
+
 /* The last user is gone: unmap everything, free the VMAs and page tables. */
 static void exit_mmap(struct mm_struct *mm)
 {
@@ -175,6 +227,7 @@ static void exit_mmap(struct mm_struct *mm)
 
 	mmap_write_lock(mm);
 	list_for_each_entry_safe(vma, tmp, &mm->mmap, vm_list) {
+		vma_start_write(vma);
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		vma_unlink(mm, vma);
 		vma_free_rcu(vma);
@@ -183,6 +236,7 @@ static void exit_mmap(struct mm_struct *mm)
 	free_pgtables(mm);
 	spin_unlock(&mm->page_table_lock);
 	mmap_write_unlock(mm);
+	check_mm_accounting(mm);
 }
 
 void mmput(struct mm_struct *mm)

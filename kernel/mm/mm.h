@@ -33,6 +33,7 @@
 
 #include "kernel/types.h"
 #include "kernel/atomic.h"
+#include "kernel/percpu.h"
 #include "kernel/lib/cpumask.h"
 #include "kernel/lib/list.h"
 #include "kernel/lib/rbtree.h"
@@ -80,7 +81,8 @@ struct mm_struct {
 	seqcount_t mm_lock_seq;		/* odd while mmap_lock is held for writing */
 	unsigned long highest_vm_end;	/* end of the last VMA; 0 if none */
 
-	spinlock_t page_table_lock;	/* the user half of pgd and all tables below */
+	spinlock_t page_table_lock;	/* the upper levels of the user tables (and every PTE, pte_lock=mm) */
+	bool split_ptl;			/* pte_lock=split when created: PTs have locks of their own */
 
 	/* layout */
 	unsigned long mmap_base;	/* top-down mmap searches start below this */
@@ -89,8 +91,17 @@ struct mm_struct {
 	unsigned long start_brk, brk, start_stack;
 	unsigned long arg_start, arg_end, env_start, env_end;
 
-	atomic_long_t counters[NR_MM_COUNTERS];
+	/*
+	 * The counters, per CPU: a fault adds to its own CPU's copy, so
+	 * threads faulting on different CPUs share no cache line through
+	 * them; mm_counter() sums the CPUs, exact whenever nobody is adding.
+	 */
+	struct mm_counters __percpu *counters;
 	struct list_head mmlist;	/* all user mms, for the monitor */
+};
+
+struct mm_counters {
+	long c[NR_MM_COUNTERS];
 };
 
 #define mm_cpumask(mm)		(&(mm)->cpu_bitmap)
@@ -98,16 +109,14 @@ struct mm_struct {
 extern struct mm_struct init_mm;	/* the kernel's own: pgd = kernel_pml4, no VMAs */
 DECLARE_PER_CPU(struct mm_struct *, cpu_loaded_mm);	/* whose page tables this CPU's CR3 holds */
 
+/* One %gs-relative add on this CPU's copy: no shared cache line, no lock prefix. */
 static inline void mm_counter_add(struct mm_struct *mm, enum mm_counter c, long v)
 {
-	atomic_long_add(v, &mm->counters[c]);
+	this_cpu_add(mm->counters->c[c], v);
 }
-static inline long mm_counter(struct mm_struct *mm, enum mm_counter c)
-{
-	return atomic_long_read(&mm->counters[c]);
-}
+long mm_counter(struct mm_struct *mm, enum mm_counter c);	/* the sum over the CPUs */
 void mm_count_event(struct mm_struct *mm, enum mm_counter c, long v);	/* the mm's and the sum */
-void vm_event_add(enum mm_counter c, long v);	/* the since-boot sums */
+void vm_event_add(enum mm_counter c, long v);	/* the since-boot sums, per CPU too */
 long vm_event(enum mm_counter c);
 
 void mm_caches_init(void);			/* slab caches; once, at boot */

@@ -39,7 +39,6 @@
 #include "kernel/sched/task.h"
 #include "kernel/errno.h"
 
-#define MAX_MAP_COUNT	65530		/* Linux's default vm.max_map_count */
 #define MAP_32BIT_LOW	0x40000000UL	/* Linux x86-64 places MAP_32BIT in [1 GiB, 2 GiB) */
 #define MAP_32BIT_HIGH	0x80000000UL
 #define PROT_VALID	(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)
@@ -78,6 +77,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	if (last && last->vm_start < end && !split_vma(mm, last, end))
 		return -ENOMEM;
 	while ((vma = find_vma(mm, start)) && vma->vm_start < end) {
+		vma_start_write(vma);		/* lockless faults on it: before its PTEs go */
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		vma_unlink(mm, vma);
 		vma_free_rcu(vma);
@@ -247,6 +247,7 @@ static int apply_vma_flags(struct mm_struct *mm, unsigned long start, unsigned l
 			if (vma->vm_end > end && !split_vma(mm, vma, end))
 				return -ENOMEM;
 			bool rights = (newflags ^ vma->vm_flags) & VM_ACCESS_FLAGS;
+			vma_start_write(vma);	/* lockless faults on it: before its rights change */
 			vma->vm_flags = newflags;
 			if (rights)
 				change_protection(vma, vma->vm_start, vma->vm_end);

@@ -78,9 +78,13 @@ struct page {
 		};
 		struct rcu_head rcu_head;	/* a SLAB_TYPESAFE_BY_RCU slab waiting for its grace period */
 	};
-	/* slab (PG_slab) */
-	struct kmem_cache *slab_cache;
-	void *freelist;				/* free objects not owned by a CPU */
+	union {
+		struct {			/* slab (PG_slab) */
+			struct kmem_cache *slab_cache;
+			void *freelist;		/* free objects not owned by a CPU */
+		};
+		spinlock_t ptl;			/* a PTE table of a pte_lock=split mm: its lock (pgtable.c) */
+	};
 	u16 inuse;				/* objects not on freelist */
 	u16 objects;				/* objects in the slab */
 	u16 frozen;				/* a CPU's active slab or being defragmented: on no list */

@@ -26,6 +26,12 @@
 #include "kernel/lib/string.h"
 
 static struct kmem_cache *vma_cachep;
+static atomic_long_t vmas_live;		/* allocated and not yet freed (a test of the grace period reads it) */
+
+long nr_vmas(void)
+{
+	return atomic_long_read(&vmas_live);
+}
 
 void vma_caches_init(void)
 {
@@ -42,6 +48,11 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 		vma->vm_mm = mm;
 		RB_CLEAR_NODE(&vma->vm_rb);
 		INIT_LIST_HEAD(&vma->vm_list);
+		vma->vm_lock_seq = VMA_UNLOCKED;
+		init_rwsem(&vma->vm_lock, "vma->vm_lock", LOCK_RANK_VMA_LOCK);
+		atomic_set(&vma->vm_refcount, 1);	/* the tree's, or the creator's until linked */
+		vma->vm_magic = VMA_MAGIC;
+		atomic_long_inc(&vmas_live);
 	}
 	return vma;
 }
@@ -66,12 +77,47 @@ void vm_area_free(struct vm_area_struct *vma)
 {
 	if (vma->vm_shared)
 		anon_shared_put(vma->vm_shared);
+	vma->vm_magic = VMA_FREED;	/* a lockless fault still on it would see this */
 	kmem_cache_free(vma_cachep, vma);
+	atomic_long_dec(&vmas_live);
 }
 
+void get_vma(struct vm_area_struct *vma)
+{
+	atomic_inc(&vma->vm_refcount);
+}
+
+void put_vma(struct vm_area_struct *vma)
+{
+	if (atomic_dec_and_test(&vma->vm_refcount))
+		vm_area_free(vma);
+}
+
+/* A grace period after the VMA left the tree: the tree's reference goes. */
 static void vma_free_rcu_cb(struct rcu_head *head)
 {
-	vm_area_free(container_of(head, struct vm_area_struct, vm_rcu));
+	put_vma(container_of(head, struct vm_area_struct, vm_rcu));
+}
+
+void vma_start_write(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned int section = READ_ONCE(mm->mm_lock_seq.sequence);
+
+	mmap_assert_write_locked(mm);
+	if (vma->vm_lock_seq == section)
+		return;				/* already, in this write section */
+	down_write(&vma->vm_lock);		/* vma_lock faults in flight on it finish first */
+	WRITE_ONCE(vma->vm_lock_seq, section);
+	/*
+	 * The lockless faults' check: a fault that found this VMA before
+	 * reads vm_seq again under the PTE lock of the PTE it installs, and
+	 * every change that follows takes the PTE locks of the range (or
+	 * mm->page_table_lock where no PTE table is), after this store: the
+	 * lock orders the two (kernel/mm/vma_lookup.c).
+	 */
+	WRITE_ONCE(vma->vm_seq, vma->vm_seq + 1);
+	up_write(&vma->vm_lock);
 }
 
 void vma_free_rcu(struct vm_area_struct *vma)
@@ -164,6 +210,7 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 			link = &parent->right;
 		}
 	}
+	vma->vm_detached = false;
 	list_add(&vma->vm_list, prev ? &prev->vm_list : &mm->mmap);
 	rb_link_node(&vma->vm_rb, parent, link);
 	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
@@ -179,6 +226,8 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 	struct vm_area_struct *next = vma_next(mm, vma);
 
 	mmap_assert_write_locked(mm);
+	vma_start_write(vma);
+	WRITE_ONCE(vma->vm_detached, true);	/* before it leaves: a lookup that still reaches it sees this */
 	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	list_del(&vma->vm_list);
 	INIT_LIST_HEAD(&vma->vm_list);
@@ -198,6 +247,7 @@ void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned lon
 	struct vm_area_struct *next = vma_next(mm, vma);
 
 	mmap_assert_write_locked(mm);
+	vma_start_write(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
@@ -265,6 +315,27 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 			n = n->left;
 		} else {
 			n = n->right;
+		}
+	}
+	return found;
+}
+
+#define LOCKLESS_WALK_MAX	128	/* steps: twice the height of any tree of 2^63 nodes, plus room */
+
+struct vm_area_struct *find_vma_lockless(struct mm_struct *mm, unsigned long addr)
+{
+	struct rb_node *n = READ_ONCE(mm->mm_rb.node);
+	struct vm_area_struct *found = NULL;
+
+	for (int steps = 0; n && steps < LOCKLESS_WALK_MAX; steps++) {
+		struct vm_area_struct *v = rb_vma(n);
+		if (READ_ONCE(v->vm_end) > addr) {
+			found = v;
+			if (READ_ONCE(v->vm_start) <= addr)
+				break;
+			n = READ_ONCE(n->left);
+		} else {
+			n = READ_ONCE(n->right);
 		}
 	}
 	return found;

@@ -133,7 +133,24 @@ struct vm_area_struct {
 	unsigned long rb_subtree_gap;	/* largest vma_gap() in this subtree */
 	struct list_head vm_list;	/* in mm->mmap, address order */
 	struct rcu_head vm_rcu;		/* freed after a grace period */
+
+	/*
+	 * For the page faults that run without mmap_lock (the technique
+	 * vma_lookup, kernel/mm/vma_lookup.c). Every change to this VMA
+	 * begins with vma_start_write(), inside the mm's write window.
+	 */
+	unsigned int vm_seq;		/* rcu, vma_ref: bumped by every change to this VMA */
+	unsigned int vm_lock_seq;	/* vma_lock: == the mm's mm_lock_seq while write-locked */
+	bool vm_detached;		/* unlinked from the tree (a lockless lookup may still reach it) */
+	struct rw_semaphore vm_lock;	/* vma_lock: faults hold it for reading */
+	atomic_t vm_refcount;		/* the tree's reference, and each vma_ref fault's */
+	unsigned long vm_magic;		/* VMA_MAGIC while allocated (debug checks) */
 };
+
+#define MAX_MAP_COUNT	65530	/* VMAs an mm may have: Linux's default vm.max_map_count */
+#define VMA_UNLOCKED	0	/* vm_lock_seq of a VMA not write-locked: mm_lock_seq is odd when locked */
+#define VMA_MAGIC	0x766d615f6c697665UL	/* "vma_live" */
+#define VMA_FREED	0x766d615f66726565UL	/* "vma_free" */
 
 static inline bool vma_is_shared(const struct vm_area_struct *vma) { return vma->vm_flags & VM_SHARED; }
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
@@ -150,6 +167,14 @@ static inline unsigned long linear_page_index(const struct vm_area_struct *vma, 
 
 /* First VMA with vm_end > addr, or NULL. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+/*
+ * find_vma() for a reader holding only rcu_read_lock(): the child
+ * pointers are read once each and the walk is bounded, so a writer
+ * rotating the tree meanwhile can only make it miss (or find a VMA it is
+ * about to unlink): the caller must validate what it found
+ * (kernel/mm/vma_lookup.c). NULL: none found.
+ */
+struct vm_area_struct *find_vma_lockless(struct mm_struct *mm, unsigned long addr);
 /* First VMA that intersects [start, end), or NULL. */
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start, unsigned long end);
 struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma);
@@ -159,9 +184,21 @@ struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
 void vm_area_free(struct vm_area_struct *vma);	/* never linked, or after a grace period */
+long nr_vmas(void);				/* VMAs allocated and not yet freed */
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);	/* the caller then frees it through RCU */
 void vma_free_rcu(struct vm_area_struct *vma);
+/*
+ * Before any change to vma (its bounds, flags, PTE rights, unlinking),
+ * mmap_lock held for writing: waits for the vma_lock faults in flight on
+ * it, marks it write-locked until the write section ends, and bumps its
+ * sequence count, so a lockless fault that found it before fails its
+ * check and starts over. Once per VMA and write section.
+ */
+void vma_start_write(struct vm_area_struct *vma);
+/* vma_ref mode: a fault's reference; the last put frees it. */
+void get_vma(struct vm_area_struct *vma);
+void put_vma(struct vm_area_struct *vma);
 /* Changes vma's bounds in place (the tree's order must not change). */
 void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned long end, unsigned long pgoff);
 /* Splits vma at addr: vma keeps the lower part, the new VMA (returned) the upper. */
@@ -188,6 +225,8 @@ int vm_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
 int vm_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long prot);
 int vm_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len, int advice);
 unsigned long vm_brk(struct mm_struct *mm, unsigned long brk);
+long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, unsigned long new_len,
+	       unsigned long flags, unsigned long new);	/* kernel/mm/mremap.c */
 
 /* The system calls themselves, on current's mm (the table: kernel/proc/syscall.c). */
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
@@ -196,6 +235,8 @@ long sys_munmap(unsigned long addr, unsigned long len);
 long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
 long sys_madvise(unsigned long addr, unsigned long len, int advice);
 long sys_brk(unsigned long brk);
+long sys_mremap(unsigned long old, unsigned long old_len, unsigned long new_len, unsigned long flags,
+		unsigned long new);
 
 /*
  * For exec (B): a private anonymous mapping with explicit VM_ flags (e.g.
@@ -218,9 +259,34 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
  * retried, else a VM_FAULT_ERROR bit with its reason.
  */
 vm_fault_t handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags);
-/* `make bench` only: faults take mmap_lock for writing (the naive counterpart). */
-enum { FAULT_MMAP_LOCK_WRITE, FAULT_MMAP_LOCK_READ };	/* the technique fault_mmap_lock (fault.c) */
+/* The technique fault_mmap_lock (fault.c): a fault under mmap_lock holds it for writing, or reading. */
+enum { FAULT_MMAP_LOCK_WRITE, FAULT_MMAP_LOCK_READ };
 DECLARE_TECHNIQUE(fault_mmap_lock);
+/* The technique vma_lookup (vma_lookup.c): how a fault finds its VMA. */
+enum { VMA_LOOKUP_LOCKED, VMA_LOOKUP_VMA_LOCK, VMA_LOOKUP_VMA_REF, VMA_LOOKUP_RCU };
+DECLARE_TECHNIQUE(vma_lookup);
+
+/* What the lockless fault paths count, per CPU (the monitor's `vm`). */
+enum vma_lookup_stat {
+	VL_FAULTS,		/* faults in this mode */
+	VL_LOCKLESS,		/* ... resolved (or refused) without mmap_lock */
+	VL_RETRIES,		/* the VMA changed before the PTE did: tried again */
+	VL_FALLBACK_WRITER,	/* fell back: a writer held the tree (a miss needed the tree still) */
+	VL_FALLBACK_CHANGED,	/* fell back: the VMA kept changing */
+	VL_FALLBACK_STACK,	/* fell back: a stack must grow */
+	VL_FALLBACK_LOCKED,	/* fell back: vma_lock could not get the VMA's lock */
+	VL_FALLBACK_NOMEM,	/* fell back: a page could not be had without waiting */
+	VL_LOOKUP_RETRIES,	/* lookups that saw a VMA change while reading it */
+	NR_VMA_LOOKUP_STATS
+};
+extern const char *const vma_lookup_stat_names[NR_VMA_LOOKUP_STATS];
+unsigned long vma_lookup_stat(int mode, enum vma_lookup_stat s);	/* the sum over the CPUs */
+#if CONFIG_DEBUG
+/* Self-tests: called in every fault just before it takes the PTE lock and checks the VMA again. */
+extern void (*fault_test_hook_fn)(struct vm_area_struct *vma);
+/* fault_torture: lockless faults may wait up to this long before taking the PTE lock; 0: off. */
+extern unsigned int fault_delay_us;
+#endif
 /* Grows the stack vma down to addr; mmap_lock held for writing. 0 or -ENOMEM. */
 int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
 #define STACK_MAX_SIZE		(8UL << 20)		/* Linux's default RLIMIT_STACK */

@@ -39,6 +39,7 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	SYSCALL(__NR_readv, sys_readv),
 	SYSCALL(__NR_writev, sys_writev),
 	SYSCALL(__NR_sched_yield, sys_sched_yield),
+	SYSCALL(__NR_mremap, sys_mremap),
 	SYSCALL(__NR_madvise, sys_madvise),
 	SYSCALL(__NR_nanosleep, sys_nanosleep),
 	SYSCALL(__NR_getpid, sys_getpid),
@@ -93,9 +94,16 @@ static void log_enosys(unsigned long nr)
 	       nr, current->pid, current->comm, nr < NR_syscalls ? "" : "; further unknown numbers beyond the table are not logged");
 }
 
+static const syscall_fn_t numbat_call_table[NR_numbat_syscalls] = {
+	SYSCALL(__NR_numbat_technique - NUMBAT_SYSCALL_BASE, sys_numbat_technique),
+};
+
 long syscall_dispatch(struct pt_regs *regs, unsigned long nr)
 {
 	syscall_fn_t fn = nr < NR_syscalls ? sys_call_table[nr] : NULL;
+
+	if (nr - NUMBAT_SYSCALL_BASE < NR_numbat_syscalls)
+		fn = numbat_call_table[nr - NUMBAT_SYSCALL_BASE];
 
 	if (!fn) {
 		log_enosys(nr);

@@ -30,6 +30,7 @@
 #define __NR_readv		19
 #define __NR_writev		20
 #define __NR_sched_yield	24
+#define __NR_mremap		25
 #define __NR_madvise		28
 #define __NR_dup		32
 #define __NR_pause		34
@@ -72,6 +73,16 @@
 #define __NR_getrandom		318
 #define NR_syscalls		335	/* table size: every number below is looked up */
 
+/*
+ * Numbat's own system calls, numbered from NUMBAT_SYSCALL_BASE ("NB" and a
+ * zero byte), far above Linux's: a program that calls one on Linux gets
+ * ENOSYS, as every number between the two tables does here. User
+ * programs use user/lib/numbat.h.
+ */
+#define NUMBAT_SYSCALL_BASE	0x4e4200
+#define __NR_numbat_technique	(NUMBAT_SYSCALL_BASE + 0)	/* (name, mode, buf, len): switch a technique, or read its mode */
+#define NR_numbat_syscalls	1
+
 struct k_sigaction;
 struct k_stack;
 struct mm_struct;
@@ -109,6 +120,7 @@ long sys_vfork(void);
 long sys_execve(const char __user *path, char *const __user *argv, char *const __user *envp);
 long sys_exit(int code) __noreturn;
 long sys_exit_group(int code) __noreturn;
+long sys_numbat_technique(const char __user *name, const char __user *mode, char __user *buf, size_t len);
 long sys_wait4(int pid, int __user *status, int options, void __user *rusage);
 long sys_kill(int pid, int sig);
 long sys_tkill(int tid, int sig);

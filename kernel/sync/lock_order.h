@@ -30,6 +30,7 @@ enum lock_rank {
 
 	/* sleeping locks (mutex, rwsem): taken first, in task context */
 	LOCK_RANK_MMAP_LOCK	= 100,	/* mm->mmap_lock: an mm's VMAs (kernel/mm/mm.h) */
+	LOCK_RANK_VMA_LOCK	= 110,	/* vma->vm_lock: vma_lock faults read, writers under mmap_lock */
 	LOCK_RANK_TEST_OUTER	= 180,	/* self-tests of the checker itself */
 	LOCK_RANK_TEST_INNER	= 190,
 	LOCK_RANK_MUTEX		= 200,	/* a mutex or rwsem with no rank of its own */
@@ -37,9 +38,11 @@ enum lock_rank {
 	/* spinlocks, outermost first */
 	LOCK_RANK_TASKLIST	= 300,	/* tasklist_lock: the list of all tasks, the process tree */
 	LOCK_RANK_SIGLOCK	= 301,	/* sighand->siglock: signal actions, pending and blocked sets */
-	LOCK_RANK_PAGE_TABLE	= 302,	/* mm->page_table_lock: user page tables (TLB IPIs may be sent under it) */
-	LOCK_RANK_MMLIST	= 303,	/* mmlist_lock: the list of all user mms */
+	LOCK_RANK_PAGE_TABLE	= 302,	/* mm->page_table_lock: the upper levels of the user page tables,
+					   and every PTE of a pte_lock=mm mm (TLB IPIs may be sent under it) */
+	LOCK_RANK_PTE		= 303,	/* a PTE table's own lock, pte_lock=split (kernel/mm/pgtable.c) */
 	LOCK_RANK_ANON_SHARED	= 304,	/* anon_shared->lock: pages of a MAP_SHARED anonymous object */
+	LOCK_RANK_MMLIST	= 306,	/* mmlist_lock: the list of all user mms (taken alone) */
 	LOCK_RANK_RCU_STATE	= 305,	/* rcu_state.lock: grace-period start/end, CPUs owing a QS */
 	LOCK_RANK_FUTEX		= 307,	/* a futex hash bucket (kernel/proc/futex.c) */
 	LOCK_RANK_TEST_SPIN	= 309,	/* spinlocks of self-tests, taken in process context only */

@@ -1,6 +1,6 @@
 /*
  * tests/kernel/torture.h - what the torture suites (rcutorture,
- * percpu_ref_torture, proc_torture, lazy_mm_torture) share: how long they run, and the
+ * percpu_ref_torture, proc_torture, lazy_mm_torture, fault_torture) share: how long they run, and the
  * rule that a run during which RCU reported a stall has failed, whatever
  * else it saw (a stall is a CPU that stopped passing quiescent states, or
  * a stall detector that is wrong: either is a bug).
