@@ -80,6 +80,7 @@ struct mm_struct {
 	int map_count;
 	seqcount_t mm_lock_seq;		/* odd while mmap_lock is held for writing */
 	unsigned long highest_vm_end;	/* end of the last VMA; 0 if none */
+	unsigned long def_flags;	/* VM_ flags of every new mapping: mlockall(MCL_FUTURE)'s lock */
 
 	spinlock_t page_table_lock;	/* the user half of pgd and all tables below */
 

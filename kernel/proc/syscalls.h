@@ -30,6 +30,8 @@
 #define __NR_readv		19
 #define __NR_writev		20
 #define __NR_sched_yield	24
+#define __NR_msync		26
+#define __NR_mincore		27
 #define __NR_madvise		28
 #define __NR_dup		32
 #define __NR_pause		34
@@ -55,6 +57,10 @@
 #define __NR_rt_sigtimedwait	128
 #define __NR_rt_sigsuspend	130
 #define __NR_sigaltstack	131
+#define __NR_mlock		149
+#define __NR_munlock		150
+#define __NR_mlockall		151
+#define __NR_munlockall		152
 #define __NR_arch_prctl		158
 #define __NR_gettid		186
 #define __NR_tkill		200
@@ -70,6 +76,7 @@
 #define __NR_tgkill		234
 #define __NR_getcpu		309
 #define __NR_getrandom		318
+#define __NR_mlock2		325
 #define NR_syscalls		335	/* table size: every number below is looked up */
 
 struct k_sigaction;
