@@ -84,6 +84,8 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	SYSCALL(__NR_munlock, sys_munlock),
 	SYSCALL(__NR_mlockall, sys_mlockall),
 	SYSCALL(__NR_munlockall, sys_munlockall),
+	SYSCALL(__NR_getrlimit, sys_getrlimit),
+	SYSCALL(__NR_prlimit64, sys_prlimit64),
 };
 
 #define NR_LOGGED_WORDS	((NR_syscalls + 63) / 64 + 1)

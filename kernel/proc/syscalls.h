@@ -47,6 +47,7 @@
 #define __NR_uname		63
 #define __NR_fcntl		72
 #define __NR_gettimeofday	96
+#define __NR_getrlimit		97
 #define __NR_getuid		102
 #define __NR_getgid		104
 #define __NR_geteuid		107
@@ -74,6 +75,7 @@
 #define __NR_clock_nanosleep	230
 #define __NR_exit_group		231
 #define __NR_tgkill		234
+#define __NR_prlimit64		302
 #define __NR_getcpu		309
 #define __NR_getrandom		318
 #define __NR_mlock2		325
@@ -130,6 +132,8 @@ long sys_clock_nanosleep(int clk, int flags, const void __user *req, void __user
 long sys_gettimeofday(void __user *tv, void __user *tz);
 long sys_time(long __user *t);
 long sys_getcpu(unsigned int __user *cpu, unsigned int __user *node, void __user *cache);
+long sys_getrlimit(unsigned int resource, void __user *rlim);
+long sys_prlimit64(int pid, unsigned int resource, const void __user *new_rlim, void __user *old_rlim);
 long sys_getrandom(void __user *buf, size_t count, unsigned int flags);
 
 /* Time and randomness the system calls share. */
