@@ -17,9 +17,8 @@
  * A stack (VM_GROWSDOWN) grows on a fault just below it. That moves
  * vm_start, a change of the tree, so it needs mmap_lock for writing: an
  * attempt under the read lock gives up with VM_FAULT_RETRY and the fault
- * starts again under the write lock (expand_stack), which lets the stack
- * grow as long as it stays within STACK_MAX_SIZE and STACK_GUARD_GAP away
- * from the mapping below it.
+ * starts again under the write lock (expand_stack, kernel/mm/mmap.c, with
+ * Linux's limits on how far a stack may grow).
  *
  * The checks, as on Linux x86: a read needs any of VM_READ/VM_WRITE/
  * VM_EXEC (x86 cannot map write-only or exec-only), a write VM_WRITE, an
@@ -187,32 +186,6 @@ vm_fault_t vma_access_error(const struct vm_fault *vmf)
  */
 DEFINE_TECHNIQUE(fault_mmap_lock, "page faults under mmap_lock held for writing, or for reading",
 		 TECHNIQUE_LIVE, FAULT_MMAP_LOCK_READ, "write", "read");
-
-int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
-{
-	struct vm_area_struct *prev = vma_prev(mm, vma);
-	unsigned long grow;
-
-	mmap_assert_write_locked(mm);
-	addr = ALIGN_DOWN(addr, PAGE_SIZE);
-	if (!(vma->vm_flags & VM_GROWSDOWN) || addr < MMAP_MIN_ADDR || vma->vm_end - addr > STACK_MAX_SIZE)
-		return -ENOMEM;
-	/*
-	 * Growing moves vm_start and vm_pgoff down together: for a shared
-	 * object that would map pages at offsets the mapping never had (its
-	 * old pages, after a partial munmap). mmap refuses MAP_SHARED |
-	 * MAP_GROWSDOWN, so this cannot happen; make sure it stays so.
-	 */
-	if (WARN_ON_ONCE(vma->vm_shared))
-		return -ENOMEM;
-	if (addr >= vma->vm_start)
-		return 0;
-	if (prev && addr - prev->vm_end < STACK_GUARD_GAP)
-		return -ENOMEM;
-	grow = (vma->vm_start - addr) >> PAGE_SHIFT;
-	vma_set_range(vma, addr, vma->vm_end, vma->vm_pgoff - grow);
-	return 0;
-}
 
 /*
  * One attempt with mmap_lock held for writing (write) or for reading.

@@ -2,8 +2,8 @@
  * kernel/mm/memory.c - the page tables under the VMAs: the one allocator
  * of user pages (alloc_page_vma), what a PTE says for a VMA's rights, and
  * the walks that remove pages (munmap, MADV_DONTNEED), change rights
- * (mprotect), copy for fork, fault pages in (MAP_POPULATE), and reach
- * another mm's memory (access_remote_vm).
+ * (mprotect), copy for fork, and reach another mm's memory
+ * (access_remote_vm).
  *
  * Pages and their references (struct page, kernel/mm/page_alloc.h):
  *   - a private anonymous page holds one reference per PTE that maps it:
@@ -218,23 +218,6 @@ int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma)
 		pte_unmap_unlock(ptl);
 	}
 	return err;
-}
-
-/* ---- faulting in ---- */
-
-vm_fault_t populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
-{
-	unsigned int flags = (vma->vm_flags & VM_WRITE) ? FAULT_FLAG_WRITE : 0;
-
-	mmap_assert_locked(vma->vm_mm);
-	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
-		return 0;		/* PROT_NONE: nothing to populate, as in Linux */
-	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
-		vm_fault_t ret = handle_mm_fault(vma, va, flags);
-		if (ret & VM_FAULT_ERROR)
-			return ret;
-	}
-	return 0;
 }
 
 /* The page mapped at addr with a reference for the caller, or NULL. */

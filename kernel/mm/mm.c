@@ -324,6 +324,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	mm->arg_end = old->arg_end;
 	mm->env_start = old->env_start;
 	mm->env_end = old->env_end;
+	/* mm->def_flags stays 0: memory locks, mlockall(MCL_FUTURE)'s too, are not inherited */
 	for_each_vma(old, vma) {
 		struct vm_area_struct *copy;
 		if (vma->vm_flags & VM_DONTCOPY)
@@ -334,7 +335,10 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 			break;
 		}
 		copy->vm_mm = mm;
+		copy->vm_flags &= ~VM_LOCKED_MASK;
 		vma_link(mm, copy);
+		if (vma->vm_flags & VM_WIPEONFORK)
+			continue;	/* the child's copy starts empty: fresh zeroed pages */
 		err = copy_page_range(mm, vma);
 		if (err)
 			break;

@@ -80,6 +80,7 @@ struct mm_struct {
 	int map_count;
 	seqcount_t mm_lock_seq;		/* odd while mmap_lock is held for writing */
 	unsigned long highest_vm_end;	/* end of the last VMA; 0 if none */
+	unsigned long def_flags;	/* VM_ flags of every new mapping: mlockall(MCL_FUTURE)'s lock */
 
 	spinlock_t page_table_lock;	/* the upper levels of the user tables (and every PTE, pte_lock=mm) */
 	bool split_ptl;			/* pte_lock=split when created: PTs have locks of their own */

@@ -570,6 +570,16 @@ unsigned long nr_free_pages(void)
 	return n;
 }
 
+unsigned long totalram_pages(void)
+{
+	unsigned long n = 0;
+	int nid;
+
+	for_each_online_node(nid)
+		n += NODE_ZONE(nid)->managed_pages;
+	return n;
+}
+
 unsigned long node_numa_stat(int nid, enum numa_stat_item item)
 {
 	unsigned long n = 0;

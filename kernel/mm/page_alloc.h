@@ -58,6 +58,7 @@ enum pageflags {
 	PG_tail,		/* other page of a compound page; page->compound_head points back */
 	PG_large_kmalloc,	/* head of a kmalloc() larger than the biggest size class */
 	PG_pcp,			/* free, on a CPU's per-CPU list */
+	PG_lazyfree,		/* a private user page after MADV_FREE: dropped by MADV_PAGEOUT while clean */
 };
 
 struct kmem_cache;
@@ -217,6 +218,7 @@ unsigned long node_numa_stat(int nid, enum numa_stat_item item);
 
 unsigned long node_free_pages(int nid);	/* buddy lists + per-CPU lists */
 unsigned long nr_free_pages(void);
+unsigned long totalram_pages(void);		/* pages handed to the allocator, all nodes */
 unsigned long node_pcp_pages(int nid);
 /* Checks a node's free lists against its counters; returns the number of problems (printed). */
 int page_alloc_check_node(int nid);

@@ -101,30 +101,55 @@ void anon_shared_put(struct anon_shared *obj)
 	atomic_long_dec(&anon_shared_live);
 }
 
-struct page *anon_shared_page(struct vm_area_struct *vma, unsigned long addr)
+/*
+ * The slot of page index in obj's tree, obj->lock held; with create, the
+ * nodes on the way are made as needed. NULL: past the end, or no node
+ * (without create, or without memory).
+ */
+static void **shmem_slot(struct anon_shared *obj, unsigned long index, bool create)
 {
-	struct anon_shared *obj = vma->vm_shared;
-	unsigned long index = linear_page_index(vma, addr);
 	void **node = obj->root, **slot;
-	struct page *page = NULL;
 
+	lockdep_assert_held(&obj->lock);
 	if (index >= obj->nr_pages)
 		return NULL;
-	spin_lock(&obj->lock);
 	for (int l = obj->levels; ; l--) {
 		slot = &node[(index >> (SHMEM_SLOTS_SHIFT * (l - 1))) & (SHMEM_SLOTS - 1)];
 		if (l == 1)
-			break;
-		if (!*slot && !(*slot = node_alloc()))
-			goto out;
+			return slot;
+		if (!*slot && (!create || !(*slot = node_alloc())))
+			return NULL;
 		node = *slot;
 	}
-	if (!*slot)
+}
+
+struct page *anon_shared_page(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct anon_shared *obj = vma->vm_shared;
+	struct page *page = NULL;
+	void **slot;
+
+	spin_lock(&obj->lock);
+	slot = shmem_slot(obj, linear_page_index(vma, addr), true);
+	if (slot && !*slot)
 		*slot = alloc_page_vma(GFP_KERNEL | __GFP_ZERO | __GFP_MOVABLE, vma, addr);	/* the object's reference */
-	page = *slot;
+	if (slot)
+		page = *slot;
 	if (page)
 		get_page(page);		/* the caller's */
-out:
 	spin_unlock(&obj->lock);
 	return page;
+}
+
+bool anon_shared_page_present(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct anon_shared *obj = vma->vm_shared;
+	void **slot;
+	bool present;
+
+	spin_lock(&obj->lock);
+	slot = shmem_slot(obj, linear_page_index(vma, addr), false);
+	present = slot && *slot;
+	spin_unlock(&obj->lock);
+	return present;
 }

@@ -393,26 +393,6 @@ long unmapped_area_topdown(struct mm_struct *mm, unsigned long len, unsigned lon
 	return found ? (long)found : -ENOMEM;
 }
 
-long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long flags)
-{
-	long found;
-
-	if (len > mm->task_size - MMAP_MIN_ADDR)
-		return -ENOMEM;
-	if (flags & MAP_FIXED)
-		return addr;
-	if (addr) {
-		addr = ALIGN_UP(addr, PAGE_SIZE);
-		if (addr >= MMAP_MIN_ADDR && addr <= mm->task_size - len &&
-		    !find_vma_intersection(mm, addr, addr + len))
-			return addr;
-	}
-	found = unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base);
-	if (found == -ENOMEM)	/* like Linux, then try the rest of the address space */
-		found = unmapped_area_topdown(mm, len, mm->mmap_base, mm->task_size);
-	return found;
-}
-
 /* ---- checking ---- */
 
 static unsigned long check_subtree(struct mm_struct *mm, struct rb_node *n, int *bad)

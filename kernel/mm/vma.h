@@ -1,6 +1,7 @@
 /*
  * kernel/mm/vma.h - virtual memory areas and the calls that change them:
- * mmap, munmap, mprotect, madvise, brk, and the page-fault entry.
+ * mmap, munmap, mprotect, madvise, mlock, mincore, msync, brk, and the
+ * page-fault entry.
  *
  * A VMA is a range [vm_start, vm_end) of one mm with the same rights and
  * backing. An mm's VMAs never overlap and are kept twice: in a red-black
@@ -34,15 +35,22 @@
 #define VM_MAYEXEC	0x00000040UL
 #define VM_MAYSHARE	0x00000080UL
 #define VM_GROWSDOWN	0x00000100UL	/* a stack (MAP_GROWSDOWN); shown as [stack] */
+#define VM_LOCKED	0x00002000UL	/* mlock, MAP_LOCKED: populated, and MADV_DONTNEED refused */
 #define VM_SEQ_READ	0x00008000UL	/* MADV_SEQUENTIAL */
 #define VM_RAND_READ	0x00010000UL	/* MADV_RANDOM */
 #define VM_DONTCOPY	0x00020000UL	/* MADV_DONTFORK: not inherited by fork */
-#define VM_ACCOUNT	0x00100000UL
+#define VM_LOCKONFAULT	0x00080000UL	/* with VM_LOCKED: locked as faulted, not populated */
+#define VM_ACCOUNT	0x00100000UL	/* private writable memory charged against RAM */
 #define VM_NORESERVE	0x00200000UL	/* MAP_NORESERVE */
+#define VM_WIPEONFORK	0x02000000UL	/* MADV_WIPEONFORK: the child gets fresh zeroed memory */
+#define VM_DONTDUMP	0x04000000UL	/* MADV_DONTDUMP (no core dumps here: a hint) */
 #define VM_HUGEPAGE	0x20000000UL	/* MADV_HUGEPAGE (a hint: no huge pages yet) */
 #define VM_NOHUGEPAGE	0x40000000UL	/* MADV_NOHUGEPAGE */
+#define VM_MERGEABLE	0x80000000UL	/* MADV_MERGEABLE (no KSM here: a hint) */
+#define VM_DROPPABLE	(1UL << 40)	/* MAP_DROPPABLE: may be dropped under memory pressure */
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 #define VM_MAY_FLAGS	(VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+#define VM_LOCKED_MASK	(VM_LOCKED | VM_LOCKONFAULT)
 
 /* mmap(2) and friends: Linux's x86-64 values. */
 #define PROT_NONE		0x0
@@ -55,10 +63,12 @@
 #define MAP_SHARED		0x01
 #define MAP_PRIVATE		0x02
 #define MAP_SHARED_VALIDATE	0x03
+#define MAP_DROPPABLE		0x08	/* Linux 6.11: private memory the kernel may drop */
 #define MAP_TYPE		0x0f
 #define MAP_FIXED		0x10
 #define MAP_ANONYMOUS		0x20
 #define MAP_32BIT		0x40
+#define MAP_ABOVE4G		0x80	/* Linux 6.4: placed above 4 GiB */
 #define MAP_GROWSDOWN		0x0100
 #define MAP_DENYWRITE		0x0800
 #define MAP_EXECUTABLE		0x1000
@@ -70,6 +80,9 @@
 #define MAP_HUGETLB		0x40000
 #define MAP_SYNC		0x80000
 #define MAP_FIXED_NOREPLACE	0x100000
+#define MAP_UNINITIALIZED	0x4000000
+#define MAP_HUGE_SHIFT		26	/* with MAP_HUGETLB: log2 of the huge page size */
+#define MAP_HUGE_MASK		0x3f
 #define MAP_FAILED		((unsigned long)-1)
 
 #define MADV_NORMAL		0
@@ -78,10 +91,41 @@
 #define MADV_WILLNEED		3
 #define MADV_DONTNEED		4
 #define MADV_FREE		8
+#define MADV_REMOVE		9
 #define MADV_DONTFORK		10
 #define MADV_DOFORK		11
+#define MADV_MERGEABLE		12
+#define MADV_UNMERGEABLE	13
 #define MADV_HUGEPAGE		14
 #define MADV_NOHUGEPAGE		15
+#define MADV_DONTDUMP		16
+#define MADV_DODUMP		17
+#define MADV_WIPEONFORK		18
+#define MADV_KEEPONFORK		19
+#define MADV_COLD		20
+#define MADV_PAGEOUT		21
+#define MADV_POPULATE_READ	22
+#define MADV_POPULATE_WRITE	23
+#define MADV_DONTNEED_LOCKED	24
+#define MADV_COLLAPSE		25
+#define MADV_HWPOISON		100
+#define MADV_SOFT_OFFLINE	101
+
+/* mlock2, mlockall and msync. */
+#define MLOCK_ONFAULT		0x01
+#define MCL_CURRENT		1
+#define MCL_FUTURE		2
+#define MCL_ONFAULT		4
+#define MS_ASYNC		1
+#define MS_INVALIDATE		2
+#define MS_SYNC			4
+
+/* Limits, as a Linux machine has them by default. */
+#define MAX_MAP_COUNT		65530			/* vm.max_map_count */
+#define MMAP_HINT_MIN_ADDR	0x10000UL		/* mmap_min_addr: lowest hint taken, lowest a stack grows */
+#define STACK_MAX_SIZE		(8UL << 20)		/* RLIMIT_STACK */
+#define STACK_GUARD_GAP		(256UL << PAGE_SHIFT)	/* stack_guard_gap: kept free below a stack */
+#define MLOCK_LIMIT		(8UL << 20)		/* RLIMIT_MEMLOCK, which binds no one here (below) */
 
 /*
  * What a fault asks for (the flags in) and what came of it (vm_fault_t
@@ -211,14 +255,13 @@ struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vm
  * the gap augmentation), or -ENOMEM.
  */
 long unmapped_area_topdown(struct mm_struct *mm, unsigned long len, unsigned long low, unsigned long high);
-/* mmap's choice of address: addr if it is free (and hint-like), else top-down. */
-long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long flags);
 
 /* Checks the tree: colours, gaps, order, list, counts. Returns problems found (printed). */
 int validate_mm(struct mm_struct *mm);
 
-/* ---- the system calls (kernel/mm/mmap.c); each takes mmap_lock itself ---- */
+/* ---- the system calls (kernel/mm/mmap.c, madvise.c, mlock.c, mincore.c, msync.c) ---- */
 
+/* Each takes mmap_lock itself. */
 long vm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	     unsigned long prot, unsigned long flags, unsigned long pgoff);
 int vm_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
@@ -237,6 +280,13 @@ long sys_madvise(unsigned long addr, unsigned long len, int advice);
 long sys_brk(unsigned long brk);
 long sys_mremap(unsigned long old, unsigned long old_len, unsigned long new_len, unsigned long flags,
 		unsigned long new);
+long sys_mlock(unsigned long addr, unsigned long len);
+long sys_mlock2(unsigned long addr, unsigned long len, int flags);
+long sys_munlock(unsigned long addr, unsigned long len);
+long sys_mlockall(int flags);
+long sys_munlockall(void);
+long sys_mincore(unsigned long addr, unsigned long len, unsigned char *vec);	/* vec: a user pointer */
+long sys_msync(unsigned long addr, unsigned long len, int flags);
 
 /*
  * For exec (B): a private anonymous mapping with explicit VM_ flags (e.g.
@@ -249,6 +299,52 @@ long vm_map_fixed(struct mm_struct *mm, unsigned long addr, unsigned long len, u
 long mmap_region(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		 unsigned long vm_flags, unsigned long pgoff);
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+/*
+ * mmap's choice of address, as x86-64 Linux makes it: addr with MAP_FIXED;
+ * a page-aligned hint if it is free, stack guard gaps included; else the
+ * highest free range below mmap_base, then above. mmap_lock held.
+ */
+long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long flags);
+/*
+ * Gives [start, end) of vma, which covers it, the flags newflags: splits
+ * where the range begins or ends inside vma, rewrites the PTEs if the
+ * rights changed, merges with neighbours that became compatible.
+ * mmap_lock held for writing. 0 or -ENOMEM.
+ */
+int vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end, unsigned long newflags);
+/*
+ * Grows the stack vma down to addr (Linux's limits: mmap_min_addr,
+ * RLIMIT_STACK, stack_guard_gap); mmap_lock held for writing. 0 or -errno.
+ */
+int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
+
+/* Where the free space a VMA needs below it begins: a stack keeps stack_guard_gap clear. */
+static inline unsigned long vm_start_gap(const struct vm_area_struct *vma)
+{
+	unsigned long start = vma->vm_start;
+
+	if (vma->vm_flags & VM_GROWSDOWN)
+		start = start > STACK_GUARD_GAP ? start - STACK_GUARD_GAP : 0;
+	return start;
+}
+
+/*
+ * Faulting memory in, as mlock and MAP_POPULATE do (kernel/mm/mlock.c),
+ * mmap_lock held: the pages of [start, end) of vma, with a write fault
+ * where the memory is private and writable (copy-on-write broken), a read
+ * fault elsewhere; nothing for VM_LOCKONFAULT; -EFAULT for PROT_NONE. 0
+ * or -errno.
+ */
+int populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+/*
+ * One page of vma faulted in for reading or writing, the access unchecked
+ * (the caller checked it); a write leaves the page dirty, as Linux's fault
+ * handler makes a page it maps for a write. 0, -ENOMEM or -EFAULT.
+ */
+int faultin_page(struct vm_area_struct *vma, unsigned long addr, bool write);
+/* The same over every VMA of [start, start + len); errors end it unless ignored. */
+int __mm_populate(struct mm_struct *mm, unsigned long start, unsigned long len, bool ignore_errors);
 
 /* ---- faults (kernel/mm/fault.c) ---- */
 
@@ -287,10 +383,6 @@ extern void (*fault_test_hook_fn)(struct vm_area_struct *vma);
 /* fault_torture: lockless faults may wait up to this long before taking the PTE lock; 0: off. */
 extern unsigned int fault_delay_us;
 #endif
-/* Grows the stack vma down to addr; mmap_lock held for writing. 0 or -ENOMEM. */
-int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
-#define STACK_MAX_SIZE		(8UL << 20)		/* Linux's default RLIMIT_STACK */
-#define STACK_GUARD_GAP		(256UL << PAGE_SHIFT)	/* Linux's stack_guard_gap */
 /* The same with mmap_lock held and the VMA found and checked: 0, VM_FAULT_OOM or VM_FAULT_SIGBUS. */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);
 
@@ -315,8 +407,6 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 /* Fork: copies the PTEs of vma into dst's tables, write-protecting private pages in both. */
 int copy_page_range(struct mm_struct *dst, struct vm_area_struct *vma);
-/* Faults in every page of [start, end) of vma (MAP_POPULATE); 0 or the first failure. */
-vm_fault_t populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 #if CONFIG_DEBUG
 /* Self-tests only: called with the mm after each batch of PTEs zapped (zap) or rewritten. */
 extern void (*pte_change_observer)(struct mm_struct *mm, bool zap);
@@ -332,6 +422,8 @@ void anon_shared_put(struct anon_shared *obj);
  * the object's end or without memory.
  */
 struct page *anon_shared_page(struct vm_area_struct *vma, unsigned long addr);
+/* Does vma's object hold a page for addr (mincore)? Creates nothing. */
+bool anon_shared_page_present(struct vm_area_struct *vma, unsigned long addr);
 long nr_anon_shared(void);
 
 #endif

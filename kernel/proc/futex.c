@@ -13,7 +13,7 @@
  * A futex in private memory used without FUTEX_PRIVATE_FLAG gets the
  * private key too (as in Linux): that is what lets the kernel's wake of
  * clear_child_tid at thread exit reach musl's pthread_join, which waits
- * with the private flag.
+ * with the private flag. As in Linux, such a futex must be writable.
  *
  * The lost-wakeup rule: FUTEX_WAIT reads the word and queues itself under
  * the bucket lock, and FUTEX_WAKE takes the same lock, so a waker that
@@ -136,6 +136,16 @@ static int get_futex_key(u32 __user *uaddr, bool shared, struct futex_key *key)
 		return -EFAULT;
 	}
 	shared_mapping = vma->vm_flags & VM_SHARED;
+	/*
+	 * Linux pins the page for writing, or failing that for reading: a
+	 * shared futex in private memory that cannot be written is refused (a
+	 * read-only anonymous page never changes), and one in shared memory
+	 * needs at least to be readable.
+	 */
+	if (!(vma->vm_flags & (shared_mapping ? VM_READ | VM_WRITE : VM_WRITE))) {
+		mmap_read_unlock(mm);
+		return -EFAULT;
+	}
 	mmap_read_unlock(mm);
 	if (!shared_mapping)
 		return 0;

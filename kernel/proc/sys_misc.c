@@ -1,7 +1,7 @@
 /*
  * kernel/proc/sys_misc.c - the small system calls: identities, the
  * thread pointer, scheduling and CPU affinity, time and sleeping, uname,
- * getrandom. (The memory system calls live with the mm: kernel/mm/mmap.c.)
+ * getrandom, resource limits. (The memory system calls live with the mm: kernel/mm/mmap.c.)
  */
 #include "kernel/proc/proc.h"
 #include "kernel/proc/signal.h"
@@ -9,6 +9,8 @@
 #include "kernel/sched/sched.h"
 #include "kernel/mm/mm.h"
 #include "kernel/mm/numa.h"
+#include "kernel/mm/vma.h"
+#include "kernel/mm/page_alloc.h"
 #include "kernel/time.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
@@ -406,4 +408,77 @@ long sys_getrandom(void __user *ubuf, size_t count, unsigned int flags)
 		cond_resched();
 	}
 	return done;
+}
+
+/* ---- resource limits ---- */
+
+#define RLIMIT_STACK		3
+#define RLIMIT_CORE		4
+#define RLIMIT_NPROC		6
+#define RLIMIT_NOFILE		7
+#define RLIMIT_MEMLOCK		8
+#define RLIMIT_SIGPENDING	11
+#define RLIMIT_MSGQUEUE		12
+#define RLIMIT_NICE		13
+#define RLIMIT_RTPRIO		14
+#define RLIM_NLIMITS		16
+#define RLIM_INFINITY		(~0UL)
+#define NR_OPEN_DEFAULT		1024		/* Linux's INR_OPEN_CUR and INR_OPEN_MAX */
+#define NR_OPEN_MAX		4096
+#define MQ_BYTES_MAX		819200
+#define THREAD_BUDGET		(8 * 16384UL)	/* Linux's max_threads: RAM / (8 * THREAD_SIZE) */
+
+struct k_rlimit { unsigned long cur, max; };
+
+/*
+ * What a Linux process started as init has: the kernel's defaults, the
+ * process and signal counts scaled to RAM as Linux scales them. Numbat
+ * reports them and keeps them fixed: no one raises or lowers a limit
+ * here (docs/user.md), and none binds anyone, every process having root's
+ * capabilities (RLIMIT_MEMLOCK does not bind CAP_IPC_LOCK; the stack
+ * stops at STACK_MAX_SIZE, the same number).
+ */
+static struct k_rlimit default_rlimit(unsigned int resource)
+{
+	unsigned long tasks = totalram_pages() * PAGE_SIZE / THREAD_BUDGET / 2;
+
+	switch (resource) {
+	case RLIMIT_STACK:	return (struct k_rlimit){ STACK_MAX_SIZE, RLIM_INFINITY };
+	case RLIMIT_CORE:	return (struct k_rlimit){ 0, RLIM_INFINITY };
+	case RLIMIT_NPROC:
+	case RLIMIT_SIGPENDING:	return (struct k_rlimit){ tasks, tasks };
+	case RLIMIT_NOFILE:	return (struct k_rlimit){ NR_OPEN_DEFAULT, NR_OPEN_MAX };
+	case RLIMIT_MEMLOCK:	return (struct k_rlimit){ MLOCK_LIMIT, MLOCK_LIMIT };
+	case RLIMIT_MSGQUEUE:	return (struct k_rlimit){ MQ_BYTES_MAX, MQ_BYTES_MAX };
+	case RLIMIT_NICE:
+	case RLIMIT_RTPRIO:	return (struct k_rlimit){ 0, 0 };
+	default:		return (struct k_rlimit){ RLIM_INFINITY, RLIM_INFINITY };
+	}
+}
+
+long sys_getrlimit(unsigned int resource, void __user *rlim)
+{
+	struct k_rlimit r;
+
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	r = default_rlimit(resource);
+	return copy_to_user(rlim, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+long sys_prlimit64(int pid, unsigned int resource, const void __user *new_rlim, void __user *old_rlim)
+{
+	struct task *p;
+
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (pid && pid != current->user.tgid) {
+		p = find_process(pid);
+		if (!p)
+			return -ESRCH;
+		put_task_struct(p);
+	}
+	if (new_rlim)
+		return -EPERM;		/* the limits are fixed (above) */
+	return old_rlim ? sys_getrlimit(resource, old_rlim) : 0;
 }

@@ -78,6 +78,15 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	SYSCALL(__NR_tgkill, sys_tgkill),
 	SYSCALL(__NR_getcpu, sys_getcpu),
 	SYSCALL(__NR_getrandom, sys_getrandom),
+	SYSCALL(__NR_msync, sys_msync),
+	SYSCALL(__NR_mincore, sys_mincore),
+	SYSCALL(__NR_mlock, sys_mlock),
+	SYSCALL(__NR_mlock2, sys_mlock2),
+	SYSCALL(__NR_munlock, sys_munlock),
+	SYSCALL(__NR_mlockall, sys_mlockall),
+	SYSCALL(__NR_munlockall, sys_munlockall),
+	SYSCALL(__NR_getrlimit, sys_getrlimit),
+	SYSCALL(__NR_prlimit64, sys_prlimit64),
 };
 
 #define NR_LOGGED_WORDS	((NR_syscalls + 63) / 64 + 1)

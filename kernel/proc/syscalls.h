@@ -31,6 +31,8 @@
 #define __NR_writev		20
 #define __NR_sched_yield	24
 #define __NR_mremap		25
+#define __NR_msync		26
+#define __NR_mincore		27
 #define __NR_madvise		28
 #define __NR_dup		32
 #define __NR_pause		34
@@ -46,6 +48,7 @@
 #define __NR_uname		63
 #define __NR_fcntl		72
 #define __NR_gettimeofday	96
+#define __NR_getrlimit		97
 #define __NR_getuid		102
 #define __NR_getgid		104
 #define __NR_geteuid		107
@@ -56,6 +59,10 @@
 #define __NR_rt_sigtimedwait	128
 #define __NR_rt_sigsuspend	130
 #define __NR_sigaltstack	131
+#define __NR_mlock		149
+#define __NR_munlock		150
+#define __NR_mlockall		151
+#define __NR_munlockall		152
 #define __NR_arch_prctl		158
 #define __NR_gettid		186
 #define __NR_tkill		200
@@ -69,8 +76,10 @@
 #define __NR_clock_nanosleep	230
 #define __NR_exit_group		231
 #define __NR_tgkill		234
+#define __NR_prlimit64		302
 #define __NR_getcpu		309
 #define __NR_getrandom		318
+#define __NR_mlock2		325
 #define NR_syscalls		335	/* table size: every number below is looked up */
 
 /*
@@ -137,6 +146,8 @@ long sys_clock_nanosleep(int clk, int flags, const void __user *req, void __user
 long sys_gettimeofday(void __user *tv, void __user *tz);
 long sys_time(long __user *t);
 long sys_getcpu(unsigned int __user *cpu, unsigned int __user *node, void __user *cache);
+long sys_getrlimit(unsigned int resource, void __user *rlim);
+long sys_prlimit64(int pid, unsigned int resource, const void __user *new_rlim, void __user *old_rlim);
 long sys_getrandom(void __user *buf, size_t count, unsigned int flags);
 
 /* Time and randomness the system calls share. */
