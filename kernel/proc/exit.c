@@ -17,6 +17,7 @@
  *   3. do_exit (kernel/sched/kthread.c): TASK_DEAD and the last schedule.
  */
 #include "kernel/proc/proc.h"
+#include "kernel/proc/fdtable.h"
 #include "kernel/proc/signal.h"
 #include "kernel/proc/syscalls.h"
 #include "kernel/sched/sched.h"
@@ -309,6 +310,7 @@ void do_exit_user(int status)
 	struct task *p = current;
 
 	p->flags |= PF_EXITING;
+	exit_files(p);
 	exit_mm(p);
 	p->user.has_user = false;	/* no FPU state to save from now on */
 	exit_notify(p, status);

@@ -15,6 +15,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscalls.h"
 #include "kernel/mm/vma.h"
+#include "kernel/proc/fdtable.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 
@@ -77,6 +78,7 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	SYSCALL(__NR_tgkill, sys_tgkill),
 	SYSCALL(__NR_getcpu, sys_getcpu),
 	SYSCALL(__NR_getrandom, sys_getrandom),
+	SYSCALL(__NR_pidfd_open, sys_pidfd_open),
 };
 
 #define NR_LOGGED_WORDS	((NR_syscalls + 63) / 64 + 1)

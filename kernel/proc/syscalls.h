@@ -70,7 +70,8 @@
 #define __NR_tgkill		234
 #define __NR_getcpu		309
 #define __NR_getrandom		318
-#define NR_syscalls		335	/* table size: every number below is looked up */
+#define __NR_pidfd_open		434
+#define NR_syscalls		435	/* table size: every number below is looked up */
 
 struct k_sigaction;
 struct k_stack;

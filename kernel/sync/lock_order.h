@@ -42,6 +42,7 @@ enum lock_rank {
 	LOCK_RANK_ANON_SHARED	= 304,	/* anon_shared->lock: pages of a MAP_SHARED anonymous object */
 	LOCK_RANK_RCU_STATE	= 305,	/* rcu_state.lock: grace-period start/end, CPUs owing a QS */
 	LOCK_RANK_FUTEX		= 307,	/* a futex hash bucket (kernel/proc/futex.c) */
+	LOCK_RANK_FILES		= 308,	/* files_struct->file_lock: a process's descriptors (kernel/proc/fdtable.c) */
 	LOCK_RANK_TEST_SPIN	= 309,	/* spinlocks of self-tests, taken in process context only */
 
 	/* from here up: locks interrupt handlers take; always taken with interrupts off */
