@@ -22,6 +22,7 @@
 #include "kernel/proc/syscalls.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/mm.h"
+#include "kernel/mm/mempolicy.h"
 #include "kernel/mm/slab.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -310,6 +311,7 @@ void do_exit_user(int status)
 	struct task *p = current;
 
 	p->flags |= PF_EXITING;
+	mpol_task_exit(p);		/* before the mm: no allocation uses it after this */
 	exit_files(p);
 	exit_mm(p);
 	p->user.has_user = false;	/* no FPU state to save from now on */

@@ -27,6 +27,7 @@
 #include "kernel/proc/syscalls.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/mm.h"
+#include "kernel/mm/mempolicy.h"
 #include "kernel/mm/numa.h"
 #include "kernel/mm/slab.h"
 #include "kernel/errno.h"
@@ -106,6 +107,7 @@ struct task *alloc_user_task(const char *comm, void *child_tid)
 /* Undoes alloc_user_task for a task that never ran. */
 void free_new_user_task(struct task *p)
 {
+	mpol_task_exit(p);
 	exit_files(p);
 	p->state = TASK_DEAD;
 	atomic_set(&p->usage, 1);
@@ -232,7 +234,7 @@ long do_fork(unsigned long flags, unsigned long newsp, int __user *parent_tid,
 	p->cpus_allowed = current->cpus_allowed;
 	if (flags & CLONE_CHILD_CLEARTID)
 		p->user.clear_child_tid = (unsigned long)child_tid;
-	if (copy_files(p, flags & CLONE_FILES)) {
+	if (mpol_fork(p) || copy_files(p, flags & CLONE_FILES)) {	/* a policy of its own, as in Linux; the descriptors */
 		free_new_user_task(p);
 		return -ENOMEM;
 	}

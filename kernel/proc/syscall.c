@@ -15,6 +15,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscalls.h"
 #include "kernel/mm/vma.h"
+#include "kernel/mm/mempolicy.h"
 #include "kernel/proc/fdtable.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
@@ -78,7 +79,14 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	SYSCALL(__NR_tgkill, sys_tgkill),
 	SYSCALL(__NR_getcpu, sys_getcpu),
 	SYSCALL(__NR_getrandom, sys_getrandom),
+	SYSCALL(__NR_mbind, sys_mbind),
+	SYSCALL(__NR_set_mempolicy, sys_set_mempolicy),
+	SYSCALL(__NR_get_mempolicy, sys_get_mempolicy),
+	SYSCALL(__NR_migrate_pages, sys_migrate_pages),
+	SYSCALL(__NR_move_pages, sys_move_pages),
 	SYSCALL(__NR_pidfd_open, sys_pidfd_open),
+	SYSCALL(__NR_set_mempolicy_home_node, sys_set_mempolicy_home_node),
+	SYSCALL(__NR_numbat_pidfd_set_mempolicy, sys_pidfd_set_mempolicy),
 };
 
 #define NR_LOGGED_WORDS	((NR_syscalls + 63) / 64 + 1)

@@ -68,10 +68,23 @@
 #define __NR_clock_nanosleep	230
 #define __NR_exit_group		231
 #define __NR_tgkill		234
+#define __NR_mbind		237
+#define __NR_set_mempolicy	238
+#define __NR_get_mempolicy	239
+#define __NR_migrate_pages	256
+#define __NR_move_pages		279
 #define __NR_getcpu		309
 #define __NR_getrandom		318
 #define __NR_pidfd_open		434
-#define NR_syscalls		435	/* table size: every number below is looked up */
+#define __NR_set_mempolicy_home_node	450
+/*
+ * Numbat's own system calls, numbered from NUMBAT_SYSCALL_BASE, far above
+ * Linux's (which end below 550 on x86-64), so that no Linux number will
+ * ever collide with them. A program that calls one on Linux gets ENOSYS.
+ */
+#define NUMBAT_SYSCALL_BASE	1024
+#define __NR_numbat_pidfd_set_mempolicy	(NUMBAT_SYSCALL_BASE + 0)	/* seed 000's pidfd_set_mempolicy */
+#define NR_syscalls		(NUMBAT_SYSCALL_BASE + 1)	/* table size: every number below is looked up */
 
 struct k_sigaction;
 struct k_stack;

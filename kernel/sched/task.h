@@ -44,6 +44,7 @@
 #define PF_EXITING		0x0008	/* in do_exit() */
 
 struct mm_struct;
+struct mempolicy;
 struct recovery;
 
 /* Locks held, for the lock-order checker (kernel/sync/lockdep.c). */
@@ -98,6 +99,9 @@ struct task {
 
 	/* address spaces */
 	struct mm_struct *mm, *active_mm;
+	struct mempolicy *mempolicy;	/* set_mempolicy: RCU-published (kernel/mm/mempolicy.c) */
+	short il_prev;			/* interleave without an offset: the node used last */
+	u8 il_weight;			/* weighted interleave: allocations left on il_prev */
 
 	/* user space: processes, threads, signals (kernel/proc/proc.h) */
 	struct user_task user;

@@ -30,6 +30,7 @@ enum lock_rank {
 
 	/* sleeping locks (mutex, rwsem): taken first, in task context */
 	LOCK_RANK_MMAP_LOCK	= 100,	/* mm->mmap_lock: an mm's VMAs (kernel/mm/mm.h) */
+	LOCK_RANK_I_MMAP	= 110,	/* anon_shared->i_mmap_lock: a shared object's VMAs (kernel/mm/shmem.h) */
 	LOCK_RANK_TEST_OUTER	= 180,	/* self-tests of the checker itself */
 	LOCK_RANK_TEST_INNER	= 190,
 	LOCK_RANK_MUTEX		= 200,	/* a mutex or rwsem with no rank of its own */
@@ -41,6 +42,7 @@ enum lock_rank {
 	LOCK_RANK_MMLIST	= 303,	/* mmlist_lock: the list of all user mms */
 	LOCK_RANK_ANON_SHARED	= 304,	/* anon_shared->lock: pages of a MAP_SHARED anonymous object */
 	LOCK_RANK_RCU_STATE	= 305,	/* rcu_state.lock: grace-period start/end, CPUs owing a QS */
+	LOCK_RANK_SHARED_POLICY	= 306,	/* shared_policy->lock: a shared object's range policies (kernel/mm/shared_policy.c) */
 	LOCK_RANK_FUTEX		= 307,	/* a futex hash bucket (kernel/proc/futex.c) */
 	LOCK_RANK_FILES		= 308,	/* files_struct->file_lock: a process's descriptors (kernel/proc/fdtable.c) */
 	LOCK_RANK_TEST_SPIN	= 309,	/* spinlocks of self-tests, taken in process context only */
