@@ -16,6 +16,7 @@
 #include "kernel/proc/syscalls.h"
 #include "kernel/mm/vma.h"
 #include "kernel/mm/mempolicy.h"
+#include "kernel/ipc/shm.h"
 #include "kernel/proc/fdtable.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
@@ -79,6 +80,10 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	SYSCALL(__NR_tgkill, sys_tgkill),
 	SYSCALL(__NR_getcpu, sys_getcpu),
 	SYSCALL(__NR_getrandom, sys_getrandom),
+	SYSCALL(__NR_shmget, sys_shmget),
+	SYSCALL(__NR_shmat, sys_shmat),
+	SYSCALL(__NR_shmctl, sys_shmctl),
+	SYSCALL(__NR_shmdt, sys_shmdt),
 	SYSCALL(__NR_mbind, sys_mbind),
 	SYSCALL(__NR_set_mempolicy, sys_set_mempolicy),
 	SYSCALL(__NR_get_mempolicy, sys_get_mempolicy),

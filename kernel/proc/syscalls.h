@@ -31,6 +31,9 @@
 #define __NR_writev		20
 #define __NR_sched_yield	24
 #define __NR_madvise		28
+#define __NR_shmget		29
+#define __NR_shmat		30
+#define __NR_shmctl		31
 #define __NR_dup		32
 #define __NR_pause		34
 #define __NR_nanosleep		35
@@ -43,6 +46,7 @@
 #define __NR_wait4		61
 #define __NR_kill		62
 #define __NR_uname		63
+#define __NR_shmdt		67
 #define __NR_fcntl		72
 #define __NR_gettimeofday	96
 #define __NR_getuid		102

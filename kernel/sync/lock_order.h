@@ -31,6 +31,7 @@ enum lock_rank {
 	/* sleeping locks (mutex, rwsem): taken first, in task context */
 	LOCK_RANK_MMAP_LOCK	= 100,	/* mm->mmap_lock: an mm's VMAs (kernel/mm/mm.h) */
 	LOCK_RANK_I_MMAP	= 110,	/* anon_shared->i_mmap_lock: a shared object's VMAs (kernel/mm/shmem.h) */
+	LOCK_RANK_SHM_IDS	= 120,	/* shm_ids.mutex: the SysV segments (kernel/ipc/shm.c) */
 	LOCK_RANK_TEST_OUTER	= 180,	/* self-tests of the checker itself */
 	LOCK_RANK_TEST_INNER	= 190,
 	LOCK_RANK_MUTEX		= 200,	/* a mutex or rwsem with no rank of its own */
