@@ -98,6 +98,9 @@ struct mempolicy {
 
 void mpol_release(struct mempolicy *pol);	/* the count reached zero */
 #if CONFIG_DEBUG
+extern void (*mpol_release_observer)(struct mempolicy *pol);	/* self-tests: sees every release */
+#endif
+#if CONFIG_DEBUG
 void mpol_check_alive(struct mempolicy *pol);	/* warns (and counts) on a freed policy */
 #else
 static inline void mpol_check_alive(struct mempolicy *pol) { }
@@ -259,6 +262,9 @@ long sys_move_pages(int pid, unsigned long nr_pages, const void __user *__user *
 		    const int __user *nodes, int __user *status, int flags);
 long sys_pidfd_set_mempolicy(int pidfd, int mode, const unsigned long __user *nmask,
 			     unsigned long maxnode, unsigned int flags);
+struct mm_struct;
+/* mbind() for the kernel (tests): [start, start + len) of mm gets a copy of pol (NULL: MPOL_DEFAULT). */
+int mpol_mbind_mm(struct mm_struct *mm, unsigned long start, unsigned long len, struct mempolicy *pol);
 /* set_mempolicy on task p (itself, a pidfd's, the monitor's choice). */
 long set_task_mempolicy(struct task *p, int mode, const unsigned long __user *nmask, unsigned long maxnode);
 

@@ -333,6 +333,18 @@ static int mbind_range(struct mm_struct *mm, unsigned long start, unsigned long 
 	return 0;
 }
 
+int mpol_mbind_mm(struct mm_struct *mm, unsigned long start, unsigned long len, struct mempolicy *pol)
+{
+	int err;
+
+	mmap_write_lock(mm);
+	err = check_holes(mm, start, start + len, !pol);
+	if (!err)
+		err = mbind_range(mm, start, start + len, pol);
+	mmap_write_unlock(mm);
+	return err;
+}
+
 struct mbind_move {
 	user_nodemask_t *nodes;		/* a page on a node outside is misplaced */
 	struct mempolicy *pol;		/* where misplaced pages go; NULL: the policy at the address */
