@@ -28,13 +28,14 @@
 #include "kernel/mm/shmem.h"
 #include "kernel/mm/vma.h"
 #include "kernel/mm/slab.h"
-#include "kernel/proc/proc.h"
-#include "kernel/proc/syscalls.h"
+#include "kernel/sched/task.h"
+#include "kernel/proc/syscalls.h"	/* the clock; ipc is a system-call layer beside proc */
 #include "kernel/sync/mutex.h"
 #include "kernel/selftest.h"
 #include "kernel/time.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/vsprintf.h"
 
 #define IPC_PRIVATE	0
 #define IPC_CREAT	01000
@@ -179,23 +180,25 @@ static void shm_vma_detached(struct anon_shared *obj)
 	mutex_unlock(&shm_ids_lock);
 }
 
+/* Linux's name of a segment's file: /SYSV and the key in hex. */
+static int shm_name(struct anon_shared *obj, char *buf, size_t size)
+{
+	struct shmid_kernel *seg;
+	int key = IPC_PRIVATE;
+
+	mutex_lock(&shm_ids_lock);
+	seg = obj->owner;
+	if (seg)
+		key = seg->key;
+	mutex_unlock(&shm_ids_lock);
+	return scnprintf(buf, size, "/SYSV%08x (deleted)", key);
+}
+
 static const struct anon_shared_ops shm_ops = {
 	.vma_attached = shm_vma_attached,
 	.vma_detached = shm_vma_detached,
+	.name = shm_name,
 };
-
-bool shm_object_key(struct anon_shared *obj, int *key)
-{
-	struct shmid_kernel *seg;
-
-	if (obj->ops != &shm_ops)
-		return false;
-	mutex_lock(&shm_ids_lock);
-	seg = obj->owner;
-	*key = seg ? seg->key : IPC_PRIVATE;
-	mutex_unlock(&shm_ids_lock);
-	return true;
-}
 
 /* ---- shmget ---- */
 

@@ -15,8 +15,6 @@ long sys_shmat(int shmid, unsigned long shmaddr, int shmflg);
 long sys_shmctl(int shmid, int cmd, void __user *buf);
 long sys_shmdt(unsigned long shmaddr);
 
-/* The segment key of a SysV object, for numa_maps' "file=/SYSV%08x"; false if obj is no segment. */
-bool shm_object_key(struct anon_shared *obj, int *key);
 long nr_shm_segments(void);
 
 #endif

@@ -256,13 +256,14 @@ long sys_mbind(unsigned long start, unsigned long len, unsigned long mode, const
 	       unsigned long maxnode, unsigned int flags);
 long sys_set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node,
 				 unsigned long flags);
-long sys_migrate_pages(int pid, unsigned long maxnode, const unsigned long __user *old_nodes,
-		       const unsigned long __user *new_nodes);
-long sys_move_pages(int pid, unsigned long nr_pages, const void __user *__user *pages,
-		    const int __user *nodes, int __user *status, int flags);
-long sys_pidfd_set_mempolicy(int pidfd, int mode, const unsigned long __user *nmask,
-			     unsigned long maxnode, unsigned int flags);
 struct mm_struct;
+/* Linux's get_nodes(): a node mask from user space by its maxnode rules; -EINVAL, -EFAULT. */
+int get_nodes(user_nodemask_t *nodes, const unsigned long __user *nmask, unsigned long maxnode);
+/* migrate_pages(2) once the process is found: the pages of mm on from's nodes go to to's; failures, or -errno. */
+long mpol_migrate_mm(struct mm_struct *mm, const user_nodemask_t *from, const user_nodemask_t *to);
+/* move_pages(2) once the process is found (nodes NULL: only the status of each page). */
+long mpol_move_pages(struct mm_struct *mm, unsigned long nr_pages, const void __user *__user *pages,
+		     const int __user *nodes, int __user *status, int flags);
 /* mbind() for the kernel (tests): [start, start + len) of mm gets a copy of pol (NULL: MPOL_DEFAULT). */
 int mpol_mbind_mm(struct mm_struct *mm, unsigned long start, unsigned long len, struct mempolicy *pol);
 /* set_mempolicy on task p (itself, a pidfd's, the monitor's choice). */

@@ -1,9 +1,9 @@
 /*
  * kernel/mm/mempolicy_syscalls.c - the NUMA system calls, with Linux's
  * argument rules and errno values: set_mempolicy, get_mempolicy, mbind,
- * set_mempolicy_home_node, migrate_pages, move_pages, and Numbat's own
- * pidfd_set_mempolicy (the seed's, under a number outside Linux's range:
- * kernel/proc/syscalls.h).
+ * set_mempolicy_home_node, and the parts of migrate_pages and move_pages
+ * that follow finding the process (kernel/proc/numa.c finds it, as it
+ * does for Numbat's own pidfd_set_mempolicy).
  *
  * Node masks (get_nodes): maxnode counts bits and the last one is not
  * used (Linux's off-by-one, kept for its ABI): maxnode 0 with a mask is
@@ -21,9 +21,6 @@
 #include "kernel/mm/migrate.h"
 #include "kernel/mm/shmem.h"
 #include "kernel/mm/vma.h"
-#include "kernel/proc/proc.h"
-#include "kernel/proc/fdtable.h"
-#include "kernel/proc/syscalls.h"
 #include "kernel/sched/sched.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
@@ -45,7 +42,7 @@ static int get_bitmap(unsigned long *bits, const unsigned long __user *nmask, un
 }
 
 /* Linux's get_nodes(): the mask a system call was given. */
-static int get_nodes(user_nodemask_t *nodes, const unsigned long __user *nmask, unsigned long maxnode)
+int get_nodes(user_nodemask_t *nodes, const unsigned long __user *nmask, unsigned long maxnode)
 {
 	--maxnode;
 	memset(nodes, 0, sizeof(*nodes));
@@ -132,22 +129,6 @@ long set_task_mempolicy(struct task *p, int mode, const unsigned long __user *nm
 long sys_set_mempolicy(int mode, const unsigned long __user *nmask, unsigned long maxnode)
 {
 	return set_task_mempolicy(current, mode, nmask, maxnode);
-}
-
-long sys_pidfd_set_mempolicy(int pidfd, int mode, const unsigned long __user *nmask,
-			     unsigned long maxnode, unsigned int flags)
-{
-	struct task *p;
-	long err;
-
-	if (flags)
-		return -EINVAL;
-	err = pidfd_get_task(pidfd, &p);
-	if (err)
-		return err;
-	err = set_task_mempolicy(p, mode, nmask, maxnode);
-	put_task_struct(p);
-	return err;
 }
 
 /* ---- get_mempolicy ---- */
@@ -576,44 +557,12 @@ static long do_migrate_pages(struct mm_struct *mm, const user_nodemask_t *from, 
 	return failed;
 }
 
-/* The mm of process pid (0: the caller's), with mm_users held: -ESRCH or -EINVAL as Linux. */
-static int find_mm(int pid, struct mm_struct **mmp)
+long mpol_migrate_mm(struct mm_struct *mm, const user_nodemask_t *from, const user_nodemask_t *to_user)
 {
-	struct task *p;
+	nodemask_t to = user_nodes_to_kernel(to_user), mems = node_states_memory();
 
-	if (!pid) {
-		mmget(current->mm);
-		*mmp = current->mm;
-		return 0;
-	}
-	p = find_task_by_pid(pid);
-	if (!p)
-		return -ESRCH;
-	*mmp = get_task_mm(p);
-	put_task_struct(p);
-	return *mmp ? 0 : -EINVAL;
-}
-
-long sys_migrate_pages(int pid, unsigned long maxnode, const unsigned long __user *old_nodes,
-		       const unsigned long __user *new_nodes)
-{
-	user_nodemask_t from, to_user;
-	nodemask_t to, mems = node_states_memory();
-	struct mm_struct *mm;
-	long err;
-
-	err = get_nodes(&from, old_nodes, maxnode);
-	if (!err)
-		err = get_nodes(&to_user, new_nodes, maxnode);
-	if (!err)
-		err = find_mm(pid, &mm);	/* Linux looks the task up before it judges the nodes */
-	if (err)
-		return err;
-	to = user_nodes_to_kernel(&to_user);
 	nodes_and(&to, &to, &mems);
-	err = nodes_empty(&to) ? -EINVAL : do_migrate_pages(mm, &from, &to);
-	mmput(mm);
-	return err;
+	return nodes_empty(&to) ? -EINVAL : do_migrate_pages(mm, from, &to);
 }
 
 /* ---- move_pages ---- */
@@ -637,18 +586,12 @@ static int move_one_page(struct mm_struct *mm, unsigned long addr, int node, uns
 				    flags & MPOL_MF_MOVE_ALL ? MIGRATE_MOVE_ALL : 0);
 }
 
-long sys_move_pages(int pid, unsigned long nr_pages, const void __user *__user *pages,
-		    const int __user *nodes, int __user *status, int flags)
+long mpol_move_pages(struct mm_struct *mm, unsigned long nr_pages, const void __user *__user *pages,
+		     const int __user *nodes, int __user *status, int flags)
 {
 	nodemask_t mems = node_states_memory();
-	struct mm_struct *mm;
-	long err;
+	long err = 0;
 
-	if (flags & ~(MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))
-		return -EINVAL;
-	err = find_mm(pid, &mm);
-	if (err)
-		return err;
 	mmap_read_lock(mm);
 	for (unsigned long i = 0; i < nr_pages; i++) {
 		unsigned long addr;
@@ -675,6 +618,5 @@ long sys_move_pages(int pid, unsigned long nr_pages, const void __user *__user *
 			cond_resched();
 	}
 	mmap_read_unlock(mm);
-	mmput(mm);
 	return err;
 }

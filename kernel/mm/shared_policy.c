@@ -261,6 +261,22 @@ void shared_policy_destroy(struct shared_policy *sp)
 	spin_unlock(&sp->lock);
 }
 
+bool shared_policy_describe(struct shared_policy *sp, unsigned long index, unsigned long *end,
+			    char *buf, size_t size)
+{
+	struct sp_node *n;
+	bool covered;
+
+	spin_lock(&sp->lock);
+	n = sp_lookup_from(sp, index);
+	covered = n && n->start <= index;
+	*end = !n ? ~0UL : covered ? n->end : n->start;
+	if (covered)
+		mpol_to_str(buf, size, n->policy);
+	spin_unlock(&sp->lock);
+	return covered;
+}
+
 void shared_policy_for_each(struct shared_policy *sp, void (*fn)(struct sp_node *n, void *arg), void *arg)
 {
 	spin_lock(&sp->lock);

@@ -49,6 +49,13 @@ int shared_policy_install(struct shared_policy *sp, unsigned long start, unsigne
 void shared_policy_attach(struct shared_policy *sp);
 void shared_policy_detach(struct shared_policy *sp);
 
+/*
+ * For numa_maps: if a range covers index, writes its policy (mpol_to_str)
+ * into buf, sets *end to the range's end and returns true; else sets *end
+ * to where the next range starts (~0UL: none) and returns false.
+ */
+bool shared_policy_describe(struct shared_policy *sp, unsigned long index, unsigned long *end,
+			    char *buf, size_t size);
 /* For tests and the views: calls fn on each range in order, under the lock (fn must not sleep). */
 void shared_policy_for_each(struct shared_policy *sp,
 			    void (*fn)(struct sp_node *n, void *arg), void *arg);

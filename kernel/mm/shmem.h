@@ -26,6 +26,8 @@ struct page;
 struct anon_shared_ops {
 	void (*vma_attached)(struct anon_shared *obj);
 	void (*vma_detached)(struct anon_shared *obj);
+	/* the object's file name as Linux shows it ("/SYSV0000002a (deleted)"); returns the length */
+	int (*name)(struct anon_shared *obj, char *buf, size_t size);
 };
 
 struct anon_shared {

@@ -142,6 +142,13 @@ long sys_gettimeofday(void __user *tv, void __user *tz);
 long sys_time(long __user *t);
 long sys_getcpu(unsigned int __user *cpu, unsigned int __user *node, void __user *cache);
 long sys_getrandom(void __user *buf, size_t count, unsigned int flags);
+/* The NUMA calls that name a process (kernel/proc/numa.c); the others are the mm's (kernel/mm/mempolicy.h). */
+long sys_migrate_pages(int pid, unsigned long maxnode, const unsigned long __user *old_nodes,
+		       const unsigned long __user *new_nodes);
+long sys_move_pages(int pid, unsigned long nr_pages, const void __user *__user *pages,
+		    const int __user *nodes, int __user *status, int flags);
+long sys_pidfd_set_mempolicy(int pidfd, int mode, const unsigned long __user *nmask,
+			     unsigned long maxnode, unsigned int flags);
 
 /* Time and randomness the system calls share. */
 ktime_t ktime_get_real_ns(void);

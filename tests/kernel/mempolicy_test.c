@@ -17,6 +17,9 @@
 #include "tests/kernel/mm_test_util.h"
 #include "kernel/mm/mempolicy.h"
 #include "kernel/mm/shmem.h"
+#include "kernel/mm/numa_maps.h"
+#include "kernel/mm/slab.h"
+#include "kernel/printk.h"
 #include "kernel/ipc/shm.h"
 #include "kernel/sched/sched.h"
 #include "kernel/smp.h"
@@ -405,5 +408,54 @@ SELFTEST(mempolicy, interleave_and_weights_by_index)
 	KUNIT_EXPECT_EQ(test, mpol_set_node_weight(first, MPOL_WEIGHT_MAX + 1), -EINVAL);
 	mpol_kill(il);
 	mpol_kill(wil);
+	settle();
+}
+
+/* ---- numa_maps ---- */
+
+static void touch_pages(struct mm_call *c)
+{
+	for (unsigned long a = BASE; a < BASE + 4 * PAGE_SIZE; a += PAGE_SIZE)
+		KUNIT_EXPECT_EQ(c->test, probe_write(a, 1), 0);
+	for (unsigned long a = BASE + 16 * PAGE_SIZE; a < BASE + 20 * PAGE_SIZE; a += PAGE_SIZE)
+		KUNIT_EXPECT_EQ(c->test, probe_write(a, 1), 0);
+}
+
+SELFTEST(mempolicy, numa_maps_lines)
+{
+	nodemask_t mems = node_states_memory();
+	struct mempolicy *il = make_policy(test, MPOL_INTERLEAVE, mems);
+	struct mempolicy *bind = make_policy(test, MPOL_BIND, nodemask_of_node(first_node(&mems)));
+	unsigned long per_node[MAX_NUMNODES] = { 0 };
+	struct mm_struct *mm = mm_alloc();
+	char *buf = kmalloc(PAGE_SIZE, GFP_KERNEL), want[160], nodes[32];
+	int n, nid;
+
+	KUNIT_ASSERT_TRUE(test, mm && buf);
+	KUNIT_ASSERT_EQ(test, vm_mmap(mm, BASE, 4 * PAGE_SIZE, RW, PRIV, 0), BASE);
+	KUNIT_ASSERT_EQ(test, vm_mmap(mm, BASE + 16 * PAGE_SIZE, 4 * PAGE_SIZE, RW, SHARED, 0), BASE + 16 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, mpol_mbind_mm(mm, BASE, 4 * PAGE_SIZE, il), 0);
+	KUNIT_EXPECT_EQ(test, mpol_mbind_mm(mm, BASE + 16 * PAGE_SIZE, 2 * PAGE_SIZE, bind), 0);
+	run_in_mm(test, mm, smp_processor_id(), touch_pages, NULL);
+	show_numa_maps(mm, NULL, buf, PAGE_SIZE);
+	for (int i = 0; i < 4; i++)
+		per_node[nth_node(((BASE >> PAGE_SHIFT) + i) % nodes_weight(&mems), &mems)]++;
+	n = 0;
+	for_each_online_node(nid)
+		if (per_node[nid])
+			n += scnprintf(nodes + n, sizeof(nodes) - n, " N%d=%lu", nid, per_node[nid]);
+	n = scnprintf(want, sizeof(want), "%08lx interleave:", BASE);
+	n += bitmap_print_ranges(want + n, sizeof(want) - n, mems.bits, MAX_NUMNODES);
+	scnprintf(want + n, sizeof(want) - n, " anon=4 dirty=4%s kernelpagesize_kB=4\n", nodes);
+	KUNIT_EXPECT_TRUE(test, strstr(buf, want) != NULL);
+	scnprintf(want, sizeof(want), "%08lx bind:%d file=/dev/zero\\040(deleted) dirty=2 N%d=2 kernelpagesize_kB=4\n%08lx default file=/dev/zero\\040(deleted) dirty=2 N",
+		  BASE + 16 * PAGE_SIZE, first_node(&mems), first_node(&mems), BASE + 18 * PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, strstr(buf, want) != NULL);	/* one line per range of the object */
+	if (!strstr(buf, want))
+		pr_info("numa_maps:\n%s", buf);
+	kfree(buf);
+	mpol_kill(il);
+	mpol_kill(bind);
+	mm_release(mm);
 	settle();
 }
