@@ -5,7 +5,7 @@
 #   make run        install what is missing, build, boot in QEMU to the monitor
 #   make test       install, build, run every self-test suite on every topology
 #   make bench      boot a release build (build-release, DEBUG=0) and print the benchmarks
-#   make torture    run the RCU and percpu_ref torture tests for DURATION seconds (default 60) on SMP CPUs (default 4)
+#   make torture    run the torture suites (RCU, percpu_ref, processes, lazy mm, memory policies) for DURATION seconds (default 60) on SMP CPUs (default 4)
 #   make gdb        attach gdb to a `make run GDB=1`
 #   make user       build the user programs only (user/*.c -> build/user/NAME, musl-gcc -static)
 #   make test-user-host  run every usertest_* suite on this host's Linux, the reference
@@ -153,7 +153,7 @@ torture: deps
 	@printf '[torture]\nsmp = %s\nmem = 1024\n%s\ncmdline = rcutorture.duration=%s\ntimeout = %s\n' \
 		$(TORTURE_SMP) "$(if $(TORTURE_NODES),nodes = $(TORTURE_NODES),# one node)" $(DURATION) $$(($(DURATION) * 3 + 300)) \
 		> $(BUILD)/torture-matrix/matrix
-	$(PYTHON) tests/run --no-build --matrix $(BUILD)/torture-matrix/matrix --suite 'rcutorture' --suite 'percpu_ref_torture' --suite 'proc_torture' --suite 'lazy_mm_torture'
+	$(PYTHON) tests/run --no-build --matrix $(BUILD)/torture-matrix/matrix --suite 'rcutorture' --suite 'percpu_ref_torture' --suite 'proc_torture' --suite 'lazy_mm_torture' --suite 'mempolicy_torture'
 	@grep -h 'torture' $(BUILD)/test/torture/serial.log | grep -v 'command line' || true
 
 gdb:

@@ -69,6 +69,7 @@ long mpol_percpu_count(struct mempolicy *pol);
 static struct kmem_cache *policy_cache;
 static atomic_long_t mempolicies_live;
 static atomic_long_t mempolicy_bad_uses;	/* a freed policy used: must stay 0 */
+static atomic_long_t mempolicies_fell_back;	/* made under percpu, counted atomically: no per-CPU room */
 
 /* The system default: local allocation. */
 static struct mempolicy default_policy = {
@@ -88,6 +89,11 @@ LEAK_COUNTER("mempolicies", nr_mempolicies);
 long mempolicy_use_after_free_count(void)
 {
 	return atomic_long_read(&mempolicy_bad_uses);
+}
+
+long mempolicy_fallback_count(void)
+{
+	return atomic_long_read(&mempolicies_fell_back);
 }
 
 nodemask_t node_states_memory(void)
@@ -223,12 +229,13 @@ static struct mempolicy *mpol_alloc(void)
 	if (!pol)
 		return NULL;
 	pol->ref_kind = technique_mode(mpol_ref);	/* read once: the policy's kind for life */
-	if (pol->ref_kind == MPOL_REF_ATOMIC) {
-		atomic_set(&pol->refcnt.count, 1);
-	} else if (mpol_percpu_init(pol)) {
-		kmem_cache_free(policy_cache, pol);
-		return NULL;
+	if (pol->ref_kind == MPOL_REF_PERCPU && mpol_percpu_init(pol)) {
+		/* the per-CPU area is full (8 bytes a policy): count this one atomically */
+		pol->ref_kind = MPOL_REF_ATOMIC;
+		atomic_long_inc(&mempolicies_fell_back);
 	}
+	if (pol->ref_kind == MPOL_REF_ATOMIC)
+		atomic_set(&pol->refcnt.count, 1);
 	pol->home_node = NUMA_NO_NODE;
 #if CONFIG_DEBUG
 	pol->magic = MPOL_MAGIC;

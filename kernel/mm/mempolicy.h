@@ -106,6 +106,7 @@ void mpol_check_alive(struct mempolicy *pol);	/* warns (and counts) on a freed p
 static inline void mpol_check_alive(struct mempolicy *pol) { }
 #endif
 long mempolicy_use_after_free_count(void);	/* freed policies used since boot: must be 0 */
+long mempolicy_fallback_count(void);		/* percpu ones counted atomically: no per-CPU room left */
 
 static inline bool mpol_is_static(const struct mempolicy *pol) { return pol->flags & MPOL_F_STATIC; }
 

@@ -6,7 +6,8 @@
  *   pidfd_set_mempolicy               Numbat's own call (seed 000): set the
  *                                     policy of the process a pidfd names,
  *                                     number 1024 (kernel/proc/syscalls.h)
- *   monitor: mpol PID [MODE[=static|=relative] [NODES]]   show or set a task's policy
+ *   monitor: mpol                                         policies live, freed ones used, pages migrated
+ *            mpol PID [MODE[=static|=relative] [NODES]]   show or set a task's policy
  *            mpol weights [NODE=WEIGHT...]                weighted interleave's weights
  *            numa_maps PID                                /proc/PID/numa_maps
  *            numastat -p PID                              per-node totals (kernel/mm/vmstat.c asks)
@@ -19,6 +20,7 @@
 #include "kernel/mm/mm.h"
 #include "kernel/mm/mempolicy.h"
 #include "kernel/mm/numa_maps.h"
+#include "kernel/mm/migrate.h"
 #include "kernel/mm/slab.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
@@ -174,7 +176,14 @@ static int cmd_mpol(int argc, char **argv)
 	struct task *p;
 	int pid, err = 0;
 
-	if (argc >= 2 && !strcmp(argv[1], "weights"))
+	if (argc == 1) {
+		console_printf("mempolicies %ld (made under percpu, counted atomically: %ld)\n"
+			       "freed policies used %ld\npages migrated %ld, not migrated %ld\n",
+			       nr_mempolicies(), mempolicy_fallback_count(), mempolicy_use_after_free_count(),
+			       migrate_stat(MIGRATE_SUCCEEDED), migrate_stat(MIGRATE_FAILED));
+		return 0;
+	}
+	if (!strcmp(argv[1], "weights"))
 		return cmd_weights(argc, argv);
 	if (argc < 2 || parse_pid(argv[1], &pid))
 		return -EINVAL;
@@ -201,8 +210,9 @@ static int cmd_mpol(int argc, char **argv)
 	put_task_struct(p);
 	return err;
 }
-MONITOR_CMD(mpol, "PID [MODE[=static|=relative] [NODES]] | weights [N=W...]",
-	    "show or set a task's memory policy (as pidfd_set_mempolicy), or interleave weights", cmd_mpol);
+MONITOR_CMD(mpol, "[PID [MODE[=static|=relative] [NODES]] | weights [N=W...]]",
+	    "memory policies: counters; a task's policy, shown or set (as pidfd_set_mempolicy); interleave weights",
+	    cmd_mpol);
 
 static int cmd_numa_maps(int argc, char **argv)
 {
