@@ -280,14 +280,14 @@ static int count_mappings(struct anon_shared *obj, unsigned long index, struct p
 
 /*
  * Clears every PTE mapping page, noting each in maps[] (at most max).
- * Returns how many, or -EBUSY if one could not be cleared (its mm is in a
- * write window, or there are more than max).
+ * Returns how many it cleared; *busy if one could not be (its mm is in a
+ * write window, or there are more than max): the caller puts those back.
  */
 static int unmap_mappings(struct anon_shared *obj, unsigned long index, struct page *page,
-			  struct mapping *maps, int max)
+			  struct mapping *maps, int max, bool *busy)
 {
 	struct vm_area_struct *v;
-	int n = 0, ret = 0;
+	int n = 0;
 
 	list_for_each_entry(v, &obj->i_mmap, vm_shared_link) {
 		struct mm_struct *mm = v->vm_mm;
@@ -301,7 +301,7 @@ static int unmap_mappings(struct anon_shared *obj, unsigned long index, struct p
 		pte = user_pte_lookup(mm->pgd, addr);
 		if (pte && pte_mapped(*pte) && pte_page(*pte) == page) {
 			if (n == max || !mmap_lock_speculate_try_begin(mm, &maps[n].seq)) {
-				ret = -EBUSY;	/* a writer is changing that mm: it may be zapping this PTE */
+				*busy = true;	/* a writer is changing that mm: it may be zapping this PTE */
 			} else {
 				maps[n].mm = mm;
 				maps[n].addr = addr;
@@ -314,10 +314,10 @@ static int unmap_mappings(struct anon_shared *obj, unsigned long index, struct p
 		spin_unlock(&mm->page_table_lock);
 		if (cleared)
 			flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE);
-		if (ret)
+		if (*busy)
 			break;
 	}
-	return ret ? ret : n;
+	return n;
 }
 
 /* Maps page again where it was cleared, wherever the mapping is still as we left it. */
@@ -344,6 +344,7 @@ static int migrate_shared(struct vm_area_struct *vma, unsigned long addr, struct
 	unsigned long index = linear_page_index(vma, addr);
 	struct mapping *maps = NULL;
 	struct page *old = NULL;
+	bool busy = false;
 	int n, ret, max;
 	u64 *pte;
 
@@ -369,14 +370,12 @@ static int migrate_shared(struct vm_area_struct *vma, unsigned long addr, struct
 	ret = -EBUSY;
 	if (!anon_shared_lock_slot(obj, index, old))
 		goto out;	/* no longer the object's page there */
-	n = unmap_mappings(obj, index, old, maps, max);
-	if (n < 0 || page_count(old) != 1 + n) {
-		/* somebody else holds it (a remote access, a futex): put everything back */
-		if (n > 0) {
-			remap_mappings(maps, n, old);
-			for (int i = 0; i < n; i++)
-				put_page(old);
-		}
+	n = unmap_mappings(obj, index, old, maps, max, &busy);
+	if (busy || page_count(old) != 1 + n) {
+		/* a mapper's mm is changing, or somebody else holds the page: put everything back */
+		remap_mappings(maps, n, old);
+		for (int i = 0; i < n; i++)
+			put_page(old);		/* the cleared PTEs' references: remapping took new ones */
 		anon_shared_unlock_slot(obj, index, old);
 		goto out;
 	}
