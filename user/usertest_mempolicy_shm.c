@@ -379,9 +379,9 @@ static int pidfd_open_errors(void)
 	while (!tid)
 		if (ktap_wait(&rounds, "the thread"))
 			return 1;
-	/* a thread, not a process: EINVAL until Linux 6.14, ENOENT since (Numbat: 6.12's) */
+	/* a thread, not a process: EINVAL up to Linux 6.12 (and Numbat), ENOENT in newer ones (6.18) */
 	r = SYS(NR_pidfd_open, tid, 0);
-	if (r != -ENOENT || linux_before(6, 15) || !on_linux())
+	if (r != -ENOENT || linux_before(6, 13) || !on_linux())
 		CHECK_ERR(r, EINVAL);
 	tid = -1;
 	CHECK_EQ(pthread_join(t, NULL), 0);

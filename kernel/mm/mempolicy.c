@@ -160,20 +160,15 @@ static void mpol_free_rcu(struct rcu_head *rcu)
  * found the policy under RCU (a task's pointer, a borrowed shared policy)
  * may still look at it.
  */
-#if CONFIG_DEBUG
 void (*mpol_release_observer)(struct mempolicy *pol);
-#endif
 
 void mpol_release(struct mempolicy *pol)
 {
+	void (*observe)(struct mempolicy *pol) = READ_ONCE(mpol_release_observer);
+
 	mpol_check_alive(pol);
-#if CONFIG_DEBUG
-	{
-		void (*fn)(struct mempolicy *pol) = READ_ONCE(mpol_release_observer);
-		if (fn)
-			fn(pol);
-	}
-#endif
+	if (observe)
+		observe(pol);
 	call_rcu(&pol->rcu, mpol_free_rcu);
 }
 

@@ -97,9 +97,7 @@ struct mempolicy {
 /* ---- references (every put may free; never on a static policy) ---- */
 
 void mpol_release(struct mempolicy *pol);	/* the count reached zero */
-#if CONFIG_DEBUG
 extern void (*mpol_release_observer)(struct mempolicy *pol);	/* self-tests: sees every release */
-#endif
 #if CONFIG_DEBUG
 void mpol_check_alive(struct mempolicy *pol);	/* warns (and counts) on a freed policy */
 #else
