@@ -18,7 +18,6 @@
 #include "numa_test.h"
 
 #include <pthread.h>
-#include <sys/reboot.h>
 #include <sys/shm.h>
 
 #define NPAGES		8
@@ -335,9 +334,7 @@ static int home_node_starts_bind(void)
 	int a, b, cpu;
 	char *p;
 
-	NEED_TWO_NODES();
-	a = shape.mem_node[0];
-	b = shape.mem_node[1];
+	TWO_NODES(a, b);
 	cpu = cpu_of(a);
 	if (cpu < 0)
 		SKIP("no CPU on node %d", a);
@@ -424,9 +421,7 @@ static int mbind_strict_and_move(void)
 	int a, b, mode;
 	char *p;
 
-	NEED_TWO_NODES();
-	a = shape.mem_node[0];
-	b = shape.mem_node[1];
+	TWO_NODES(a, b);
 	reset();
 	p = pages_on(a);
 	CHECK(p);
@@ -466,9 +461,7 @@ static int shared_pages_are_not_moved(void)
 	char *p;
 	pid_t pid;
 
-	NEED_TWO_NODES();
-	a = shape.mem_node[0];
-	b = shape.mem_node[1];
+	TWO_NODES(a, b);
 	reset();
 	CHECK(box);
 	p = pages_on(a);
@@ -530,9 +523,7 @@ static int move_pages_moves(void)
 	void *pages[NPAGES];
 	char *p;
 
-	NEED_TWO_NODES();
-	a = shape.mem_node[0];
-	b = shape.mem_node[1];
+	TWO_NODES(a, b);
 	reset();
 	p = pages_on(a);
 	CHECK(p);
@@ -581,9 +572,7 @@ static int migrate_pages_self(void)
 	int a, b;
 	char *p;
 
-	NEED_TWO_NODES();
-	a = shape.mem_node[0];
-	b = shape.mem_node[1];
+	TWO_NODES(a, b);
 	reset();
 	p = pages_on(a);
 	CHECK(p);
@@ -607,9 +596,7 @@ static int migrate_pages_of_another_process(void)
 	int a, b, status = 0;
 	pid_t pid;
 
-	NEED_TWO_NODES();
-	a = shape.mem_node[0];
-	b = shape.mem_node[1];
+	TWO_NODES(a, b);
 	reset();
 	CHECK(box);
 	pid = fork();
@@ -753,19 +740,6 @@ static const struct ktap_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	int r;
-
 	self = argv[0];
-	if (argc > 2 && !strcmp(argv[1], "--exec-child"))
-		return exec_child(argc - 2, argv + 2);
-	if (numa_shape_init()) {
-		ktap_printf("usertest_mempolicy: no NUMA system calls here\n");
-		return 1;
-	}
-	r = ktap_main("usertest_mempolicy", cases, KTAP_COUNT(cases), argc, argv);
-	if (getpid() == 1) {		/* linux-run's init: nobody to return to */
-		sync();
-		reboot(RB_POWER_OFF);
-	}
-	return r;
+	return numa_suite_main("usertest_mempolicy", cases, KTAP_COUNT(cases), argc, argv, exec_child);
 }

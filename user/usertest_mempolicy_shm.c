@@ -9,7 +9,6 @@
 #include "numa_test.h"
 
 #include <pthread.h>
-#include <sys/reboot.h>
 #include <sys/shm.h>
 
 #define SEG_PAGES	4
@@ -325,9 +324,7 @@ static int shared_page_moves_under_every_mapping(void)
 	int a, b, st, status = 0;
 	pid_t pid;
 
-	NEED_TWO_NODES();
-	a = shape.mem_node[0];
-	b = shape.mem_node[1];
+	TWO_NODES(a, b);
 	CHECK(box && p);
 	CHECK_OK(mbind_mask(p, PAGE_SIZE, MPOL_BIND, bit(a), 0));
 	p[0] = 42;
@@ -499,19 +496,6 @@ static const struct ktap_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	int r;
-
 	self = argv[0];
-	if (argc > 2 && !strcmp(argv[1], "--exec-child"))
-		return exec_child(argc - 2, argv + 2);
-	if (numa_shape_init()) {
-		ktap_printf("usertest_mempolicy_shm: no NUMA system calls here\n");
-		return 1;
-	}
-	r = ktap_main("usertest_mempolicy_shm", cases, KTAP_COUNT(cases), argc, argv);
-	if (getpid() == 1) {		/* linux-run's init: nobody to return to */
-		sync();
-		reboot(RB_POWER_OFF);
-	}
-	return r;
+	return numa_suite_main("usertest_mempolicy_shm", cases, KTAP_COUNT(cases), argc, argv, exec_child);
 }

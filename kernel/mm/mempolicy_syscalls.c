@@ -28,7 +28,20 @@
 #define MPOL_MAX_MAXNODE	(PAGE_SIZE * 8)	/* Linux: more bits than a page holds is EINVAL */
 #define MOVE_PAGES_CHUNK	16		/* move_pages(2) status entries between reschedules */
 
-/* ---- node masks ---- */
+/* ---- ranges and node masks ---- */
+
+/*
+ * Linux's rule for mbind's and set_mempolicy_home_node's range: len
+ * rounds up to pages, a range that wraps is -EINVAL, an empty one is
+ * nothing to do (1). 0 with *end set otherwise.
+ */
+static int user_range(unsigned long start, unsigned long len, unsigned long *end)
+{
+	*end = start + ALIGN_UP(len, PAGE_SIZE);
+	if (*end < start)
+		return -EINVAL;
+	return *end == start;
+}
 
 static int get_bitmap(unsigned long *bits, const unsigned long __user *nmask, unsigned long nbits)
 {
@@ -390,12 +403,9 @@ static long do_mbind(unsigned long start, unsigned long len, int mode, const uns
 		return -EINVAL;
 	if (mode == MPOL_DEFAULT)
 		flags &= ~MPOL_MF_STRICT;
-	len = ALIGN_UP(len, PAGE_SIZE);
-	end = start + len;
-	if (end < start)
-		return -EINVAL;
-	if (end == start)
-		return 0;
+	err = user_range(start, len, &end);
+	if (err)
+		return err < 0 ? err : 0;
 	err = mpol_create(mode, mflags, &nodes, &new);
 	if (err)
 		return err;
@@ -436,7 +446,7 @@ long sys_set_mempolicy_home_node(unsigned long start, unsigned long len, unsigne
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
 	unsigned long end, cur;
-	int err = -ENOENT;		/* Linux's answer when no VMA of the range has a policy */
+	int err;
 
 	if (start & ~PAGE_MASK)
 		return -EINVAL;
@@ -444,12 +454,10 @@ long sys_set_mempolicy_home_node(unsigned long start, unsigned long len, unsigne
 		return -EINVAL;
 	if (home_node >= MAX_NUMNODES || !node_online(home_node))
 		return -EINVAL;
-	len = ALIGN_UP(len, PAGE_SIZE);
-	end = start + len;
-	if (end < start)
-		return -EINVAL;
-	if (end == start)
-		return 0;
+	err = user_range(start, len, &end);
+	if (err)
+		return err < 0 ? err : 0;
+	err = -ENOENT;			/* Linux's answer when no VMA of the range has a policy */
 	mmap_write_lock(mm);
 	for (cur = start; cur < end; cur = vma->vm_end) {
 		unsigned long s, e;

@@ -104,16 +104,6 @@ long sys_pidfd_set_mempolicy(int pidfd, int mode, const unsigned long __user *nm
 
 /* ---- the monitor ---- */
 
-static int parse_pid(const char *s, int *pid)
-{
-	long v;
-
-	if (kstrtol(s, 10, &v) || v <= 0 || v > INT_MAX)
-		return -EINVAL;
-	*pid = v;
-	return 0;
-}
-
 static int show_weights(void)
 {
 	int nid;
@@ -220,26 +210,24 @@ static int cmd_numa_maps(int argc, char **argv)
 	struct mm_struct *mm;
 	struct task *p;
 	char *buf;
-	int pid;
+	int err;
 
-	if (argc != 2 || parse_pid(argv[1], &pid))
+	if (argc != 2)
 		return -EINVAL;
-	p = find_task_by_pid(pid);
-	if (!p)
-		return -ESRCH;
-	mm = get_task_mm(p);
+	err = monitor_task_mm(argv[1], &p, &mm);
+	if (err)
+		return err;
 	pol = task_policy_get(p);
 	put_task_struct(p);
-	buf = mm ? kmalloc(NUMA_MAPS_BUF_SIZE, GFP_KERNEL) : NULL;
+	buf = kmalloc(NUMA_MAPS_BUF_SIZE, GFP_KERNEL);
 	if (buf) {
 		show_numa_maps(mm, pol, buf, NUMA_MAPS_BUF_SIZE);
 		console_write(buf, strlen(buf));
 		kfree(buf);
 	}
 	mpol_put(pol);
-	if (mm)
-		mmput(mm);
-	return !mm ? -ESRCH : buf ? 0 : -ENOMEM;
+	mmput(mm);
+	return buf ? 0 : -ENOMEM;
 }
 MONITOR_CMD(numa_maps, "PID", "a process's memory by node and policy, as /proc/PID/numa_maps", cmd_numa_maps);
 
@@ -284,18 +272,12 @@ int numastat_process(const char *arg)
 	struct mm_struct *mm;
 	struct task *p;
 	char name[16];
-	int pid, nid;
+	int nid, err = monitor_task_mm(arg, &p, &mm);
 
-	if (parse_pid(arg, &pid))
-		return -EINVAL;
-	p = find_task_by_pid(pid);
-	if (!p)
-		return -ESRCH;
-	mm = get_task_mm(p);
-	console_printf("\nPer-node process memory usage (in MBs) for PID %d (%s)\n%-17s", pid, p->comm, "");
+	if (err)
+		return err;
+	console_printf("\nPer-node process memory usage (in MBs) for PID %d (%s)\n%-17s", p->pid, p->comm, "");
 	put_task_struct(p);
-	if (!mm)
-		return -ESRCH;
 	totals = kmalloc(sizeof(unsigned long) * NR_NUMA_TOTALS * MAX_NUMNODES, GFP_KERNEL);
 	if (!totals) {
 		mmput(mm);

@@ -154,6 +154,13 @@ static inline int nth_of(unsigned long mask, unsigned long n)
 		SKIP("needs two nodes with memory, this machine has %d", shape.nmems);	\
 } while (0)
 
+/* The first two nodes with memory in a and b, or the test skips. */
+#define TWO_NODES(a, b) do {							\
+	NEED_TWO_NODES();							\
+	(a) = shape.mem_node[0];						\
+	(b) = shape.mem_node[1];						\
+} while (0)
+
 /* ---- pages ---- */
 
 static inline char *map_pages(unsigned long n, int flags)
@@ -213,6 +220,34 @@ static inline int wait_for(volatile long *box, int i, long v)
 		if (ktap_wait(&rounds, "the other process"))
 			return 1;
 	return 0;
+}
+
+/* ---- a suite's main ---- */
+
+#include <sys/reboot.h>
+
+/*
+ * argv "--exec-child ARGS..." is the suite exec()ing itself (exec_child
+ * answers); else the shape, then the suite. As pid 1 (linux-run's init)
+ * there is nobody to return to: power off.
+ */
+static inline int numa_suite_main(const char *suite, const struct ktap_case *cases, int n, int argc, char **argv,
+				  int (*exec_child)(int argc, char **argv))
+{
+	int r;
+
+	if (argc > 2 && !strcmp(argv[1], "--exec-child"))
+		return exec_child(argc - 2, argv + 2);
+	if (numa_shape_init()) {
+		ktap_printf("%s: no NUMA system calls here\n", suite);
+		return 1;
+	}
+	r = ktap_main(suite, cases, n, argc, argv);
+	if (getpid() == 1) {
+		sync();
+		reboot(RB_POWER_OFF);
+	}
+	return r;
 }
 
 #endif /* NUMBAT_USER_NUMA_TEST_H */
