@@ -20,6 +20,7 @@
 #include "kernel/mm/kstack.h"
 #include "kernel/mm/mm.h"
 #include "kernel/mm/memblock.h"
+#include "kernel/mm/mempolicy.h"
 #include "kernel/mm/numa.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/slab.h"
@@ -79,6 +80,7 @@ void kernel_main(u32 magic, phys_addr_t mbi)
 	kstack_init();				/* guarded stacks: the APs' need the page allocator */
 	kmem_cache_init();			/* slab caches and kmalloc: pages and alloc_percpu */
 	mm_caches_init();			/* mm_struct and VMA caches; init_mm */
+	numa_policy_init();			/* memory policies: before the first user page */
 	stack = kstack_alloc(numa_mem_id());	/* leave the image's unguarded boot stack */
 	if (!stack)
 		panic("no memory for the boot CPU's stack");

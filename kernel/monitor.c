@@ -346,3 +346,18 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 MONITOR_CMD(help, "", "this list", cmd_help);
+
+#define MONITOR_SLEEP_MAX_MS	60000	/* the longest sleep a script may ask for */
+
+/* A script's pause: lets a program started with `run NAME &` get going first. */
+static int cmd_sleep(int argc, char **argv)
+{
+	unsigned long ms;
+
+	if (argc != 2 || kstrtoul(argv[1], 10, &ms) || ms > MONITOR_SLEEP_MAX_MS)
+		return -EINVAL;
+	msleep(ms);
+	return 0;
+}
+MONITOR_CMD(sleep, "MS", "wait MS milliseconds (scripts: let a background program run)", cmd_sleep);
+

@@ -68,6 +68,8 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf, u64 *pte)
 
 	if (vma->vm_shared) {
 		page = anon_shared_page(vma, vmf->address);
+		if (page == ANON_SHARED_MIGRATING)
+			return 0;	/* the access faults again until the migration is done */
 		if (!page)
 			return VM_FAULT_SIGBUS;
 		mm_count_event(mm, MM_SHARED_FAULTS, 1);

@@ -39,11 +39,12 @@
  *
  * Locks: advice that changes vm_flags takes mmap_lock for writing; the
  * rest changes no VMA and, as in Linux, holds it for reading only. Their
- * PTE changes race with faults on page_table_lock alone, and either order
+ * PTE changes race with faults on the PTE's lock alone, and either order
  * is valid: a fault first, and its page is zapped (or cleaned); the zap
  * first, and the fault maps a fresh page.
  */
 #include "kernel/mm/vma.h"
+#include "kernel/mm/pgtable.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/sched/task.h"
 #include "kernel/errno.h"
@@ -173,17 +174,18 @@ static void madvise_lazyfree_range(struct vm_area_struct *vma, unsigned long sta
 		unsigned long first = va;
 		bool changed = false;
 		int n = 0;
+		unsigned long pt_end = min(ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE, end);
+		spinlock_t *ptl;
+		u64 *pte = pte_offset_map_lock(mm, va, &ptl);
 
-		spin_lock(&mm->page_table_lock);
-		for (; va < end && n < LAZYFREE_BATCH; va += PAGE_SIZE) {
-			u64 *pte = user_pte_lookup(mm->pgd, va), old;
+		if (!pte) {			/* no page table: on to the next one */
+			va = pt_end;
+			continue;
+		}
+		for (; va < pt_end && n < LAZYFREE_BATCH; va += PAGE_SIZE, pte++) {
+			u64 old = READ_ONCE(*pte);
 			struct page *page;
 
-			if (!pte) {		/* no page table: skip to the next one */
-				va = ALIGN_DOWN(va, SIZE_2M) + SIZE_2M - PAGE_SIZE;
-				continue;
-			}
-			old = READ_ONCE(*pte);
 			if (!pte_mapped(old))
 				continue;
 			page = phys_to_page(old & PTE_ADDR_MASK);
@@ -192,7 +194,7 @@ static void madvise_lazyfree_range(struct vm_area_struct *vma, unsigned long sta
 			else if ((page = pageout_pte(pte, page)))
 				drop[n++] = page;
 		}
-		spin_unlock(&mm->page_table_lock);
+		pte_unmap_unlock(ptl);
 		/* a cleaned PTE must be refetched for a write to dirty it again; a dropped one must go */
 		if (changed || n)
 			flush_tlb_mm_range(mm, first, min(va, end));

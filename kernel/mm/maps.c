@@ -8,20 +8,29 @@
  * with the name, if any, starting at column 74 as Linux pads it. Anonymous
  * private memory has offset 0, device 00:00 and inode 0; shared anonymous
  * memory shows as Linux shows its shmem file, "/dev/zero (deleted)" on
- * device 00:01. [heap] is the VMA that holds the break, [stack] the one
+ * device 00:01, a SysV segment as its owner names it ("/SYSV<key>
+ * (deleted)", kernel/mm/shmem.h). [heap] is the VMA that holds the break, [stack] the one
  * that holds start_stack.
  */
 #include "kernel/mm/vma.h"
 #include "kernel/technique.h"
+#include "kernel/mm/shmem.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
 
 #define MAPS_NAME_COLUMN	73	/* Linux: 25 + 6 * sizeof(void *) - 1 */
+#define MAPS_SHM_NAME_MAX	40	/* "/SYSV0000002a (deleted)" */
 
-static const char *vma_name(struct mm_struct *mm, struct vm_area_struct *vma)
+static const char *vma_name(struct mm_struct *mm, struct vm_area_struct *vma, char *buf, size_t size)
 {
+	const struct anon_shared_ops *ops = vma->vm_shared ? vma->vm_shared->ops : NULL;
+
+	if (ops && ops->name) {
+		ops->name(vma->vm_shared, buf, size);	/* a SysV segment: /SYSV<key> (deleted) */
+		return buf;
+	}
 	if (vma->vm_shared)
 		return "/dev/zero (deleted)";
 	if (mm->brk && vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
@@ -34,7 +43,8 @@ static const char *vma_name(struct mm_struct *mm, struct vm_area_struct *vma)
 static int show_map_vma(struct mm_struct *mm, struct vm_area_struct *vma, char *buf, size_t size)
 {
 	unsigned long f = vma->vm_flags;
-	const char *name = vma_name(mm, vma);
+	char shm_name[MAPS_SHM_NAME_MAX];
+	const char *name = vma_name(mm, vma, shm_name, sizeof(shm_name));
 	int n;
 
 	n = scnprintf(buf, size, "%08lx-%08lx %c%c%c%c %08lx %s 0 ", vma->vm_start, vma->vm_end,

@@ -23,6 +23,7 @@
  * struct mmu_gather batches the pages between the two.
  */
 #include "kernel/mm/vma.h"
+#include "kernel/mm/mempolicy.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/pgtable.h"
 #include "kernel/errno.h"
@@ -49,16 +50,12 @@ static bool pte_mapped(u64 pte) { return pte & (PTE_PRESENT | PTE_PROTNONE); }
 static struct page *pte_page(u64 pte) { return phys_to_page(pte & PTE_ADDR_MASK); }
 
 /*
- * Today every user page comes from the node of the CPU that asks, with
- * the page allocator's fallback to the nearest (Linux's default policy,
- * local allocation); vma and addr are for the memory policies to come,
- * which act here and nowhere else.
+ * The memory policy at addr (the shared object's, the VMA's, the task's,
+ * else local allocation) chooses the node, here and nowhere else.
  */
 struct page *alloc_page_vma(gfp_t gfp, struct vm_area_struct *vma, unsigned long addr)
 {
-	(void)vma;
-	(void)addr;
-	return alloc_pages_node(NUMA_NO_NODE, gfp, 0);
+	return mpol_alloc_page(gfp, vma, addr);
 }
 
 u64 vm_get_page_prot(unsigned long vm_flags)

@@ -28,6 +28,7 @@
  *     capabilities, as a Linux root process: no lock is refused for size.
  */
 #include "kernel/mm/vma.h"
+#include "kernel/mm/pgtable.h"
 #include "kernel/sched/task.h"
 #include "kernel/errno.h"
 
@@ -47,11 +48,13 @@ int faultin_page(struct vm_area_struct *vma, unsigned long addr, bool write)
 		return -EFAULT;
 	if (write) {
 		/* dirty, as Linux makes a page it faults in for a write (MADV_FREE tells by it) */
-		spin_lock(&mm->page_table_lock);
-		pte = user_pte_lookup(mm->pgd, addr);
+		spinlock_t *ptl;
+
+		pte = pte_offset_map_lock(mm, addr, &ptl);
 		if (pte && (*pte & PTE_WRITE))
 			__atomic_fetch_or(pte, PTE_DIRTY, __ATOMIC_RELAXED);
-		spin_unlock(&mm->page_table_lock);
+		if (pte)
+			pte_unmap_unlock(ptl);
 	}
 	return 0;
 }

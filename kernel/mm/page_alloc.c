@@ -580,6 +580,11 @@ unsigned long totalram_pages(void)
 	return n;
 }
 
+void numa_stat_inc(int nid, enum numa_stat_item item)
+{
+	this_cpu_inc(numa_stats[nid][item]);
+}
+
 unsigned long node_numa_stat(int nid, enum numa_stat_item item)
 {
 	unsigned long n = 0;

@@ -209,12 +209,13 @@ enum numa_stat_item {
 	NUMA_HIT,		/* allocated on the intended node */
 	NUMA_MISS,		/* allocated here, another node was intended */
 	NUMA_FOREIGN,		/* intended here, allocated elsewhere */
-	NUMA_INTERLEAVE_HIT,	/* interleave policy got its node (no policies yet: 0) */
+	NUMA_INTERLEAVE_HIT,	/* an MPOL_INTERLEAVE allocation got the node it asked for */
 	NUMA_LOCAL,		/* allocated here by a CPU of this node */
 	NUMA_OTHER,		/* allocated here by a CPU of another node */
 	NR_NUMA_STAT
 };
 unsigned long node_numa_stat(int nid, enum numa_stat_item item);
+void numa_stat_inc(int nid, enum numa_stat_item item);	/* for the policies: NUMA_INTERLEAVE_HIT */
 
 unsigned long node_free_pages(int nid);	/* buddy lists + per-CPU lists */
 unsigned long nr_free_pages(void);

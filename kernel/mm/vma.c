@@ -19,6 +19,9 @@
  */
 #include "kernel/mm/vma.h"
 #include "kernel/mm/internal.h"
+#include "kernel/mm/mempolicy.h"
+#include "kernel/mm/shmem.h"
+#include "kernel/mm/slab.h"
 #include "kernel/sync/rcupdate.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -68,6 +71,10 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	vma->vm_flags = orig->vm_flags;
 	vma->vm_pgoff = orig->vm_pgoff;
 	vma->vm_shared = orig->vm_shared;
+	if (vma_dup_policy(orig, vma)) {
+		kmem_cache_free(vma_cachep, vma);
+		return NULL;
+	}
 	if (vma->vm_shared)
 		anon_shared_get(vma->vm_shared);
 	return vma;
@@ -75,6 +82,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 
 void vm_area_free(struct vm_area_struct *vma)
 {
+	vma_free_policy(vma);
 	if (vma->vm_shared)
 		anon_shared_put(vma->vm_shared);
 	vma->vm_magic = VMA_FREED;	/* a lockless fault still on it would see this */
@@ -219,6 +227,8 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 		gap_propagate(&next->vm_rb, NULL);	/* its gap shrank */
 	mm->map_count++;
 	update_highest(mm);
+	if (vma->vm_shared)
+		anon_shared_vma_link(vma);	/* its object's mappers: rmap, per-VMA policy references */
 }
 
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -228,6 +238,8 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 	mmap_assert_write_locked(mm);
 	vma_start_write(vma);
 	WRITE_ONCE(vma->vm_detached, true);	/* before it leaves: a lookup that still reaches it sees this */
+	if (vma->vm_shared)
+		anon_shared_vma_unlink(vma);
 	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	list_del(&vma->vm_list);
 	INIT_LIST_HEAD(&vma->vm_list);
@@ -270,10 +282,11 @@ struct vm_area_struct *split_vma(struct mm_struct *mm, struct vm_area_struct *vm
 	return upper;
 }
 
-/* Can b directly follow a as one VMA? Same rights and hints, same backing, contiguous. */
+/* Can b directly follow a as one VMA? Same rights and hints, same backing and policy, contiguous. */
 static bool can_merge(struct vm_area_struct *a, struct vm_area_struct *b)
 {
-	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_shared != b->vm_shared)
+	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_shared != b->vm_shared ||
+	    !mpol_equal(a->vm_policy, b->vm_policy))
 		return false;
 	return !a->vm_shared || a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }

@@ -165,6 +165,7 @@ typedef unsigned int vm_fault_t;
 #define VM_FAULT_ERROR		(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 
 struct anon_shared;
+struct mempolicy;
 
 struct vm_area_struct {
 	unsigned long vm_start, vm_end;	/* [vm_start, vm_end), page aligned */
@@ -172,6 +173,8 @@ struct vm_area_struct {
 	unsigned long vm_flags;
 	unsigned long vm_pgoff;		/* shared: page index of vm_start in vm_shared */
 	struct anon_shared *vm_shared;	/* MAP_SHARED anonymous backing; NULL: private */
+	struct list_head vm_shared_link;	/* in vm_shared->i_mmap while linked (shmem.h) */
+	struct mempolicy *vm_policy;	/* mbind() on private memory; NULL: the task's (mempolicy.h) */
 
 	struct rb_node vm_rb;		/* in mm->mm_rb */
 	unsigned long rb_subtree_gap;	/* largest vma_gap() in this subtree */
@@ -419,11 +422,13 @@ void anon_shared_put(struct anon_shared *obj);
 /*
  * The page of vma's object that backs addr, created zeroed (by
  * alloc_page_vma) if absent, with a reference for the caller; NULL past
- * the object's end or without memory.
+ * the object's end or without memory; ANON_SHARED_MIGRATING while the
+ * page is being migrated (kernel/mm/migrate.c): the fault retries.
  */
 struct page *anon_shared_page(struct vm_area_struct *vma, unsigned long addr);
 /* Does vma's object hold a page for addr (mincore)? Creates nothing. */
 bool anon_shared_page_present(struct vm_area_struct *vma, unsigned long addr);
+#define ANON_SHARED_MIGRATING	((struct page *)1)
 long nr_anon_shared(void);
 
 #endif

@@ -6,6 +6,8 @@
  */
 #include "kernel/mm/internal.h"
 #include "kernel/mm/kstack.h"
+#include "kernel/mm/numa_maps.h"
+#include "kernel/errno.h"
 #include "kernel/monitor.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -111,8 +113,10 @@ static int cmd_numastat(int argc, char **argv)
 	char line[32 + 16 * MAX_NUMNODES];
 	int nid, len;
 
-	(void)argc;
-	(void)argv;
+	if (argc == 3 && !strcmp(argv[1], "-p"))
+		return numastat_process(argv[2]);
+	if (argc != 1)
+		return -EINVAL;
 	len = scnprintf(line, sizeof(line), "%-16s", "");
 	for_each_online_node(nid) {
 		char name[16];
@@ -128,4 +132,4 @@ static int cmd_numastat(int argc, char **argv)
 	}
 	return 0;
 }
-MONITOR_CMD(numastat, "", "page allocations per node: hits, misses, local, other (as numastat)", cmd_numastat);
+MONITOR_CMD(numastat, "[-p PID]", "page allocations per node: hits, misses, interleave, local, other; -p: a process's memory per node (as numastat)", cmd_numastat);

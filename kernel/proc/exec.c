@@ -22,6 +22,7 @@
  * RSP is 16-byte aligned at argc, as the x86-64 ABI wants at process entry.
  */
 #include "kernel/proc/proc.h"
+#include "kernel/proc/fdtable.h"
 #include "kernel/proc/elf.h"
 #include "kernel/proc/signal.h"
 #include "kernel/proc/syscalls.h"
@@ -381,6 +382,7 @@ static void exec_install(const char *name, struct mm_struct *mm, struct elf_info
 	exec_mmap(mm);
 	strlcpy(p->comm, name, sizeof(p->comm));
 	flush_signal_handlers(p);
+	exec_files();			/* O_CLOEXEC descriptors close */
 	p->user.sas_ss_sp = p->user.sas_ss_size = 0;
 	p->thread.fsbase = p->thread.gsbase = 0;
 	wrmsr(MSR_FS_BASE, 0);

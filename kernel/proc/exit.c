@@ -17,10 +17,12 @@
  *   3. do_exit (kernel/sched/kthread.c): TASK_DEAD and the last schedule.
  */
 #include "kernel/proc/proc.h"
+#include "kernel/proc/fdtable.h"
 #include "kernel/proc/signal.h"
 #include "kernel/proc/syscalls.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/mm.h"
+#include "kernel/mm/mempolicy.h"
 #include "kernel/mm/slab.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -309,6 +311,8 @@ void do_exit_user(int status)
 	struct task *p = current;
 
 	p->flags |= PF_EXITING;
+	mpol_task_exit(p);		/* before the mm: no allocation uses it after this */
+	exit_files(p);
 	exit_mm(p);
 	p->thread.has_user = false;	/* no FPU state to save from now on */
 	exit_notify(p, status);

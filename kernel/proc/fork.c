@@ -17,15 +17,17 @@
  *                  parent_tid (by the parent) / child_tid (by the child)
  *   CLONE_CHILD_CLEARTID  child_tid zeroed and futex-woken at exit
  *   CLONE_VFORK    the parent sleeps until the child execs or exits
- *   CLONE_FS, CLONE_FILES, CLONE_SYSVSEM: accepted; there is nothing
- *                  (file system context, descriptor table, SysV undo list)
- *                  to share or copy in this kernel.
+ *   CLONE_FILES    the same descriptor table (kernel/proc/fdtable.c), else a copy
+ *   CLONE_FS, CLONE_SYSVSEM: accepted; there is nothing (file system
+ *                  context, SysV undo list) to share or copy in this kernel.
  */
 #include "kernel/proc/proc.h"
+#include "kernel/proc/fdtable.h"
 #include "kernel/proc/signal.h"
 #include "kernel/proc/syscalls.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/mm.h"
+#include "kernel/mm/mempolicy.h"
 #include "kernel/mm/numa.h"
 #include "kernel/mm/slab.h"
 #include "kernel/errno.h"
@@ -105,6 +107,8 @@ struct task *alloc_user_task(const char *comm, void *child_tid)
 /* Undoes alloc_user_task for a task that never ran. */
 void free_new_user_task(struct task *p)
 {
+	mpol_task_exit(p);
+	exit_files(p);
 	p->state = TASK_DEAD;
 	atomic_set(&p->usage, 1);
 	put_task_struct(p);
@@ -230,6 +234,10 @@ long do_fork(unsigned long flags, unsigned long newsp, int __user *parent_tid,
 	p->cpus_allowed = current->cpus_allowed;
 	if (flags & CLONE_CHILD_CLEARTID)
 		p->user.clear_child_tid = (unsigned long)child_tid;
+	if (mpol_fork(p) || copy_files(p, flags & CLONE_FILES)) {	/* a policy of its own, as in Linux; the descriptors */
+		free_new_user_task(p);
+		return -ENOMEM;
+	}
 
 	if (flags & CLONE_VM) {
 		mmget(current->mm);

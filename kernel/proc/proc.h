@@ -110,6 +110,9 @@ bool init_requested(void);			/* init=NAME on the command line */
 void run_init_process(void) __noreturn;		/* runs it, waits, exits QEMU with its status */
 void describe_status(const char *name, int pid, int status);
 struct mm_struct *get_task_mm(struct task *p);	/* with mm_users held; NULL if none */
+int parse_pid(const char *s, int *pid);		/* a monitor command's PID argument: 0 or -EINVAL */
+/* A monitor command's PID: its task (if p, with a reference) and its mm (mm_users held); -EINVAL, -ESRCH. */
+int monitor_task_mm(const char *arg, struct task **p, struct mm_struct **mm);
 /* Internals shared by fork.c and exec.c. */
 struct sighand_struct;
 struct task *alloc_user_task(const char *comm, void *child_tid);

@@ -101,7 +101,7 @@ struct mm_struct *get_task_mm(struct task *p)
 	return mm;
 }
 
-static int parse_pid(const char *s, int *pid)
+int parse_pid(const char *s, int *pid)
 {
 	long v;
 
@@ -111,22 +111,39 @@ static int parse_pid(const char *s, int *pid)
 	return 0;
 }
 
-static int cmd_maps(int argc, char **argv)
+int monitor_task_mm(const char *arg, struct task **pp, struct mm_struct **mm)
 {
-	struct mm_struct *mm;
 	struct task *p;
-	char *buf;
 	int pid;
 
-	if (parse_pid(argv[1], &pid))
+	if (parse_pid(arg, &pid))
 		return -EINVAL;
 	p = find_task_by_pid(pid);
 	if (!p)
 		return monitor_error(-ESRCH, "no process %d", pid);
-	mm = get_task_mm(p);
-	put_task_struct(p);
-	if (!mm)
+	*mm = get_task_mm(p);
+	if (!*mm) {
+		put_task_struct(p);
 		return monitor_error(-ESRCH, "no process %d (it is exiting)", pid);
+	}
+	if (pp)
+		*pp = p;
+	else
+		put_task_struct(p);
+	return 0;
+}
+
+static int cmd_maps(int argc, char **argv)
+{
+	struct mm_struct *mm;
+	char *buf;
+	int err;
+
+	if (argc != 2)
+		return -EINVAL;
+	err = monitor_task_mm(argv[1], NULL, &mm);
+	if (err)
+		return err;
 	buf = kmalloc(MAPS_BUF_SIZE, GFP_KERNEL);
 	if (!buf) {
 		mmput(mm);

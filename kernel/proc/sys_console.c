@@ -14,6 +14,7 @@
  * so stdout is a terminal and line-buffered. Any other ioctl is ENOTTY.
  */
 #include "kernel/proc/proc.h"
+#include "kernel/proc/fdtable.h"
 #include "kernel/proc/signal.h"
 #include "kernel/proc/syscalls.h"
 #include "kernel/sched/sched.h"
@@ -116,7 +117,7 @@ long sys_read(int fd, char __user *buf, size_t count)
 
 long sys_close(int fd)
 {
-	return console_fd(fd) ? 0 : -EBADF;	/* the console stays usable: nothing to release */
+	return console_fd(fd) ? 0 : close_fd(fd);	/* the console stays usable: nothing to release */
 }
 
 static long do_iov(int fd, const void __user *uiov, int iovcnt, bool write)

@@ -15,6 +15,9 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscalls.h"
 #include "kernel/mm/vma.h"
+#include "kernel/mm/mempolicy.h"
+#include "kernel/ipc/shm.h"
+#include "kernel/proc/fdtable.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 
@@ -87,6 +90,17 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	SYSCALL(__NR_munlockall, sys_munlockall),
 	SYSCALL(__NR_getrlimit, sys_getrlimit),
 	SYSCALL(__NR_prlimit64, sys_prlimit64),
+	SYSCALL(__NR_shmget, sys_shmget),
+	SYSCALL(__NR_shmat, sys_shmat),
+	SYSCALL(__NR_shmctl, sys_shmctl),
+	SYSCALL(__NR_shmdt, sys_shmdt),
+	SYSCALL(__NR_mbind, sys_mbind),
+	SYSCALL(__NR_set_mempolicy, sys_set_mempolicy),
+	SYSCALL(__NR_get_mempolicy, sys_get_mempolicy),
+	SYSCALL(__NR_migrate_pages, sys_migrate_pages),
+	SYSCALL(__NR_move_pages, sys_move_pages),
+	SYSCALL(__NR_pidfd_open, sys_pidfd_open),
+	SYSCALL(__NR_set_mempolicy_home_node, sys_set_mempolicy_home_node),
 };
 
 #define NR_LOGGED_WORDS	((NR_syscalls + 63) / 64 + 1)
@@ -105,6 +119,7 @@ static void log_enosys(unsigned long nr)
 
 static const syscall_fn_t numbat_call_table[NR_numbat_syscalls] = {
 	SYSCALL(__NR_numbat_technique - NUMBAT_SYSCALL_BASE, sys_numbat_technique),
+	SYSCALL(__NR_numbat_pidfd_set_mempolicy - NUMBAT_SYSCALL_BASE, sys_pidfd_set_mempolicy),
 };
 
 long syscall_dispatch(struct pt_regs *regs, unsigned long nr)

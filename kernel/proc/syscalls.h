@@ -34,6 +34,9 @@
 #define __NR_msync		26
 #define __NR_mincore		27
 #define __NR_madvise		28
+#define __NR_shmget		29
+#define __NR_shmat		30
+#define __NR_shmctl		31
 #define __NR_dup		32
 #define __NR_pause		34
 #define __NR_nanosleep		35
@@ -46,6 +49,7 @@
 #define __NR_wait4		61
 #define __NR_kill		62
 #define __NR_uname		63
+#define __NR_shmdt		67
 #define __NR_fcntl		72
 #define __NR_gettimeofday	96
 #define __NR_getrlimit		97
@@ -76,11 +80,18 @@
 #define __NR_clock_nanosleep	230
 #define __NR_exit_group		231
 #define __NR_tgkill		234
+#define __NR_mbind		237
+#define __NR_set_mempolicy	238
+#define __NR_get_mempolicy	239
+#define __NR_migrate_pages	256
+#define __NR_move_pages		279
 #define __NR_prlimit64		302
 #define __NR_getcpu		309
 #define __NR_getrandom		318
 #define __NR_mlock2		325
-#define NR_syscalls		335	/* table size: every number below is looked up */
+#define __NR_pidfd_open		434
+#define __NR_set_mempolicy_home_node	450
+#define NR_syscalls		451	/* table size: every number below is looked up */
 
 /*
  * Numbat's own system calls, numbered from NUMBAT_SYSCALL_BASE ("NB" and a
@@ -90,7 +101,8 @@
  */
 #define NUMBAT_SYSCALL_BASE	0x4e4200
 #define __NR_numbat_technique	(NUMBAT_SYSCALL_BASE + 0)	/* (name, mode, buf, len): switch a technique, or read its mode */
-#define NR_numbat_syscalls	1
+#define __NR_numbat_pidfd_set_mempolicy	(NUMBAT_SYSCALL_BASE + 1)	/* seed 000's pidfd_set_mempolicy(pidfd, mode, nmask, maxnode, flags) */
+#define NR_numbat_syscalls	2
 
 struct k_sigaction;
 struct k_stack;
@@ -149,6 +161,13 @@ long sys_getcpu(unsigned int __user *cpu, unsigned int __user *node, void __user
 long sys_getrlimit(unsigned int resource, void __user *rlim);
 long sys_prlimit64(int pid, unsigned int resource, const void __user *new_rlim, void __user *old_rlim);
 long sys_getrandom(void __user *buf, size_t count, unsigned int flags);
+/* The NUMA calls that name a process (kernel/proc/numa.c); the others are the mm's (kernel/mm/mempolicy.h). */
+long sys_migrate_pages(int pid, unsigned long maxnode, const unsigned long __user *old_nodes,
+		       const unsigned long __user *new_nodes);
+long sys_move_pages(int pid, unsigned long nr_pages, const void __user *__user *pages,
+		    const int __user *nodes, int __user *status, int flags);
+long sys_pidfd_set_mempolicy(int pidfd, int mode, const unsigned long __user *nmask,
+			     unsigned long maxnode, unsigned int flags);
 
 /* Time and randomness the system calls share. */
 ktime_t ktime_get_real_ns(void);

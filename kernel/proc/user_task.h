@@ -21,6 +21,7 @@ struct task;
 struct signal_struct;
 struct sighand_struct;
 struct completion;
+struct files_struct;
 
 struct user_task {
 	int tgid;			/* process id: the group leader's pid */
@@ -35,6 +36,7 @@ struct user_task {
 	unsigned long clear_child_tid;	/* user address zeroed and futex-woken at exit */
 	struct signal_struct *signal;
 	struct sighand_struct *sighand;
+	struct files_struct *files;	/* descriptors from 3 up (kernel/proc/fdtable.c); NULL: none yet */
 	u64 blocked;			/* signals this thread blocks (bit sig-1) */
 	u64 pending;			/* signals sent to this thread only */
 	u64 real_blocked;		/* rt_sigtimedwait: the mask to restore (its set is unblocked meanwhile) */

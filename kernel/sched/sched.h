@@ -18,7 +18,6 @@ void sched_init(unsigned long stack_lo, unsigned long stack_hi);	/* boot context
 void sched_init_ap(int cpu, unsigned long stack_lo, unsigned long stack_hi);	/* likewise on an AP */
 void cpu_idle(void) __attribute__((noreturn));
 
-void cond_resched(void);
 void sched_tick(bool user);		/* from the timer interrupt; user: it interrupted user mode */
 void resched_curr_cpu(int cpu);
 

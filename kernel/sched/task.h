@@ -59,6 +59,7 @@
 #define PF_EXITING		0x0008	/* in do_exit() */
 
 struct mm_struct;
+struct mempolicy;
 struct recovery;
 
 /* Locks held, for the lock-order checker (kernel/sync/lockdep.c). */
@@ -114,6 +115,9 @@ struct task {
 
 	/* address spaces */
 	struct mm_struct *mm, *active_mm;
+	struct mempolicy *mempolicy;	/* set_mempolicy: RCU-published (kernel/mm/mempolicy.c) */
+	short il_prev;			/* interleave without an offset: the node used last */
+	u8 il_weight;			/* weighted interleave: allocations left on il_prev */
 
 	/* user space: processes, threads, signals (kernel/proc/proc.h); never read here */
 	struct user_task user;
@@ -145,6 +149,7 @@ static inline bool is_idle_task(const struct task *t) { return t->flags & PF_IDL
 #define MAX_SCHEDULE_TIMEOUT	LONG_MAX
 
 void schedule(void);
+void cond_resched(void);		/* schedule() if this CPU is asked to; a long loop's courtesy */
 long schedule_timeout(long ns);		/* sleeps up to ns (state set by caller); returns ns left */
 bool wake_up_process(struct task *p);
 bool wake_up_state(struct task *p, long state);

@@ -31,20 +31,24 @@ enum lock_rank {
 	/* sleeping locks (mutex, rwsem): taken first, in task context */
 	LOCK_RANK_MMAP_LOCK	= 100,	/* mm->mmap_lock: an mm's VMAs (kernel/mm/mm.h) */
 	LOCK_RANK_VMA_LOCK	= 110,	/* vma->vm_lock: vma_lock faults read, writers under mmap_lock */
+	LOCK_RANK_I_MMAP	= 115,	/* anon_shared->i_mmap_lock: a shared object's VMAs (kernel/mm/shmem.h) */
+	LOCK_RANK_SHM_IDS	= 120,	/* shm_ids.mutex: the SysV segments (kernel/ipc/shm.c) */
 	LOCK_RANK_TEST_OUTER	= 180,	/* self-tests of the checker itself */
 	LOCK_RANK_TEST_INNER	= 190,
 	LOCK_RANK_MUTEX		= 200,	/* a mutex or rwsem with no rank of its own */
 
 	/* spinlocks, outermost first */
+	LOCK_RANK_MMLIST	= 299,	/* mmlist_lock: the list of all user mms (taken alone) */
 	LOCK_RANK_TASKLIST	= 300,	/* tasklist_lock: the list of all tasks, the process tree */
 	LOCK_RANK_SIGLOCK	= 301,	/* sighand->siglock: signal actions, pending and blocked sets */
 	LOCK_RANK_PAGE_TABLE	= 302,	/* mm->page_table_lock: the upper levels of the user page tables,
 					   and every PTE of a pte_lock=mm mm (TLB IPIs may be sent under it) */
 	LOCK_RANK_PTE		= 303,	/* a PTE table's own lock, pte_lock=split (kernel/mm/pgtable.c) */
 	LOCK_RANK_ANON_SHARED	= 304,	/* anon_shared->lock: pages of a MAP_SHARED anonymous object */
-	LOCK_RANK_MMLIST	= 306,	/* mmlist_lock: the list of all user mms (taken alone) */
 	LOCK_RANK_RCU_STATE	= 305,	/* rcu_state.lock: grace-period start/end, CPUs owing a QS */
+	LOCK_RANK_SHARED_POLICY	= 306,	/* shared_policy->lock: a shared object's range policies (kernel/mm/shared_policy.c) */
 	LOCK_RANK_FUTEX		= 307,	/* a futex hash bucket (kernel/proc/futex.c) */
+	LOCK_RANK_FILES		= 308,	/* files_struct->file_lock: a process's descriptors (kernel/proc/fdtable.c) */
 	LOCK_RANK_TEST_SPIN	= 309,	/* spinlocks of self-tests, taken in process context only */
 
 	/* from here up: locks interrupt handlers take; always taken with interrupts off */

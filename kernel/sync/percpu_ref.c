@@ -298,3 +298,24 @@ bool percpu_ref_is_zero(struct percpu_ref *ref)
 	rcu_read_unlock();
 	return zero;
 }
+
+/*
+ * Tests and the monitor only: the count as it stands, the per-CPU parts
+ * summed in per-CPU mode. Exact while nobody gets or puts and no switch
+ * is in flight; a snapshot otherwise.
+ */
+long percpu_ref_count_snapshot(struct percpu_ref *ref)
+{
+	unsigned long __percpu *pcount = percpu_count_ptr(ref);
+	long count = atomic_long_read(&ref->count);
+
+	if (READ_ONCE(ref->percpu_live) && pcount) {
+		unsigned long sum = 0;
+		int cpu;
+
+		for_each_possible_cpu(cpu)
+			sum += READ_ONCE(*per_cpu_ptr(pcount, cpu));
+		count += (long)sum - PERCPU_COUNT_BIAS;
+	}
+	return count;
+}

@@ -58,6 +58,7 @@ void percpu_ref_kill_and_confirm(struct percpu_ref *ref, percpu_ref_func_t *conf
 void percpu_ref_resurrect(struct percpu_ref *ref);			/* may sleep */
 void percpu_ref_reinit(struct percpu_ref *ref);				/* may sleep */
 bool percpu_ref_is_zero(struct percpu_ref *ref);
+long percpu_ref_count_snapshot(struct percpu_ref *ref);	/* tests, the monitor: the count now */
 void __percpu_ref_release_slow(struct percpu_ref *ref, long count);
 
 static inline void percpu_ref_kill(struct percpu_ref *ref)

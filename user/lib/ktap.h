@@ -17,8 +17,10 @@
  * runs only the tests whose names match one of the globs.
  *
  * Each test is a function returning 0 on success; the CHECK macros print
- * a diagnostic and return 1 from it. Output goes straight to write(2), never
- * through stdio: a buffered line would be printed twice by a forked child.
+ * a diagnostic and return 1 from it. SKIP("why") returns KTAP_SKIPPED: the
+ * test is reported "ok N name # SKIP why" (a machine it cannot run on).
+ * Output goes straight to write(2), never through stdio: a buffered line
+ * would be printed twice by a forked child.
  *
  * The same binary runs on Linux (the reference) and on Numbat. Tests that
  * need an error code use the raw system call (SYS(...)), which returns
@@ -113,6 +115,13 @@ static inline void __attribute__((format(printf, 1, 2))) ktap_printf(const char 
 }
 
 static const char *ktap_current = "?";	/* the running test, for diagnostics */
+#define KTAP_SKIPPED	77		/* a test's answer: not run here, for the reason given */
+static char ktap_skip_reason[KTAP_LINE_MAX / 2];
+
+#define SKIP(fmt, ...) do {							\
+	snprintf(ktap_skip_reason, sizeof(ktap_skip_reason), fmt, ##__VA_ARGS__);	\
+	return KTAP_SKIPPED;							\
+} while (0)
 
 /* A diagnostic line inside the suite: "    # test: ...". */
 #define ktap_diag(fmt, ...) \
@@ -298,12 +307,17 @@ static inline int ktap_main(const char *suite, const struct ktap_case *cases, in
 	ktap_printf(KTAP_INDENT "KTAP version 1\n" KTAP_INDENT "# Subtest: %s\n"
 		    KTAP_INDENT "1..%d\n", suite, planned);
 	for (int i = 0; i < n; i++) {
-		int bad;
+		int r, bad;
 
 		if (!ktap_selected(cases[i].name, nglobs, argv + 1))
 			continue;
 		ktap_current = cases[i].name;
-		bad = cases[i].fn() != 0;
+		r = cases[i].fn();
+		if (r == KTAP_SKIPPED) {
+			ktap_printf(KTAP_INDENT "ok %d %s # SKIP %s\n", ++index, cases[i].name, ktap_skip_reason);
+			continue;
+		}
+		bad = r != 0;
 		failed += bad;
 		ktap_printf(KTAP_INDENT "%sok %d %s\n", bad ? "not " : "", ++index, cases[i].name);
 	}

@@ -28,4 +28,11 @@ static inline long numbat_technique(const char *name, const char *mode, char *bu
 	return syscall(__NR_numbat_technique, name, mode, buf, len);
 }
 
+/*
+ * pidfd_set_mempolicy(pidfd, mode, nmask, maxnode, flags): set_mempolicy(2)
+ * for the process pidfd names (seed 000; docs/mempolicy.md). Linux has no
+ * such call: there it is ENOSYS.
+ */
+#define __NR_numbat_pidfd_set_mempolicy	(NUMBAT_SYSCALL_BASE + 1)
+
 #endif
