@@ -9,10 +9,12 @@
  * demand-zero fault per page) and then MADV_DONTNEEDs the slice, over and
  * over, for --ms milliseconds (default 300). Then the same again with one
  * more thread beside them that does mmap / touch / munmap in a loop, so
- * that the faults compete with writers of the address space (today every
- * fault takes mmap_lock for reading, and munmap takes it for writing). The
- * extra thread is not pinned: with T below the CPU count it has a CPU of
- * its own, with T equal to it it shares one with a faulting thread.
+ * that the faults compete with writers of the address space (under
+ * vma_lookup=locked every fault takes mmap_lock for reading, and munmap
+ * takes it for writing). With T below the CPU count the extra thread is
+ * pinned to a CPU of its own, so that what is measured is the two
+ * contending for the address space, not for a CPU; with T equal to it,
+ * it is not pinned and shares a CPU with a faulting thread.
  *
  * On Numbat, all of it once per mode of the technique vma_lookup, switched
  * live through Numbat's own system call (on Linux: once, the kernel as it
@@ -131,6 +133,8 @@ static void *churn_thread(void *p)
 {
 	struct run *r = p;
 
+	if (r->nthreads < ncpus)
+		pin(cpus[r->nthreads]);		/* a CPU no faulter is pinned to */
 	wait_for_go(r);
 	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		char *m = mmap(NULL, CHURN_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
