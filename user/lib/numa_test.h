@@ -15,6 +15,7 @@
 
 #include "ktap.h"
 #include "numbat.h"
+#include "linux_version.h"
 
 #include <sys/mman.h>
 #include <sys/utsname.h>
@@ -64,27 +65,6 @@ static inline long move_one(int pid, void *p, int node, int *status, int flags)
 	void *pages[1] = { p };
 
 	return SYS(SYS_move_pages, pid, 1, pages, node < 0 ? NULL : &node, status, flags);
-}
-
-/*
- * Is this Linux older than major.minor? Numbat answers as the newest
- * Linux it was compared with (6.12) where two versions differ.
- */
-static inline int linux_before(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || strcmp(u.sysname, "Linux") || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return 0;
-	return ma < major || (ma == major && mi < minor);
-}
-
-static inline int on_linux(void)
-{
-	struct utsname u;
-
-	return !uname(&u) && !strcmp(u.sysname, "Linux");
 }
 
 /* ---- the machine ---- */
