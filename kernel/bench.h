@@ -13,8 +13,9 @@
  *
  * bench_technique() sets each mode of the technique in turn (naive first)
  * and, for each CPU count of bench_cpu_counts(), measures body under it
- * with bench_run_on_cpus(), calling `before` first if given; then it puts
- * the mode that was in force back. One line per CPU count, every mode's
+ * with bench_run_on_cpus(), calling `before` first if given; the modes
+ * take turns bench.reps times (default 3) and each rate is the median of
+ * its turns; then it puts the mode that was in force back. One line per CPU count, every mode's
  * rate and each one's ratio to the naive mode:
  *
  *   bench kmalloc_free_64  cpus=4   global: 412.0K percpu: 2.1M (5.1x)  ops/s/cpu  [slab_lock]
@@ -36,6 +37,8 @@
 #include "kernel/compiler.h"
 
 #define BENCH_DEFAULT_MS	300	/* each measurement, per mode and CPU count */
+#define BENCH_DEFAULT_REPS	3	/* bench_technique: turns of the modes; the median is kept */
+#define BENCH_MAX_REPS		9
 
 struct benchmark {
 	const char *name;
@@ -62,6 +65,7 @@ void bench_report_modes(const char *name, int ncpus, const struct technique *t, 
 /* 1, 2, 4, ... up to the online CPUs, and their number itself; returns how many. */
 int bench_cpu_counts(int *counts, int max);
 extern unsigned long bench_duration_ms;
+extern unsigned long bench_reps;	/* bench.reps= */
 
 bool bench_requested(void);
 int bench_run(void);		/* runs the selected benchmarks; returns how many ran */
