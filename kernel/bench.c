@@ -190,8 +190,7 @@ void bench_report_modes(const char *name, int ncpus, const struct technique *t, 
 	console_printf("%s  ops/s/cpu  [%s]\n", line, t->name);
 }
 
-/* The median of v[0..n), n small; v is sorted. */
-static u64 median_u64(u64 *v, int n)
+u64 bench_median(u64 *v, int n)
 {
 	for (int i = 1; i < n; i++)
 		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
@@ -241,7 +240,7 @@ void bench_technique(const char *name, const char *technique, bench_body_fn body
 			}
 		}
 		for (int m = 0; m < t->nr_modes; m++)
-			rates[m] = measured[m] ? median_u64(samples[m], reps) : 0;
+			rates[m] = measured[m] ? bench_median(samples[m], reps) : 0;
 		bench_report_modes(name, counts[i], t, rates);
 	}
 	if (saved >= 0)

@@ -66,6 +66,8 @@ void bench_report_modes(const char *name, int ncpus, const struct technique *t, 
 int bench_cpu_counts(int *counts, int max);
 extern unsigned long bench_duration_ms;
 extern unsigned long bench_reps;	/* bench.reps= */
+/* The median of v[0..n) (n small; v is left sorted): what a figure of bench_reps turns reports. */
+u64 bench_median(u64 *v, int n);
 
 bool bench_requested(void);
 int bench_run(void);		/* runs the selected benchmarks; returns how many ran */

@@ -112,14 +112,18 @@ BENCHMARK(lazy_mm_round_trip)
 	int counts[8], n = bench_cpu_counts(counts, 8), saved = technique_mode(lazy_mm);
 	struct mm_struct *mm = mm_alloc();
 	u64 rates[TECHNIQUE_MAX_MODES], rmws[TECHNIQUE_MAX_MODES];
+	static u64 samples[TECHNIQUE_MAX_MODES][BENCH_MAX_REPS];
 
 	if (!mm || !t)
 		return;
 	for (int i = 0; i < n; i++) {
-		for (int m = 0; m < t->nr_modes; m++) {
-			technique_set(t, m, NULL, 0);
-			rates[m] = round_trips(mm, counts[i], &rmws[m]);
-		}
+		for (unsigned long r = 0; r < bench_reps; r++)	/* the modes take turns; medians */
+			for (int m = 0; m < t->nr_modes; m++) {
+				technique_set(t, m, NULL, 0);
+				samples[m][r] = round_trips(mm, counts[i], &rmws[m]);
+			}
+		for (int m = 0; m < t->nr_modes; m++)
+			rates[m] = bench_median(samples[m], bench_reps);
 		bench_report_modes("lazy_mm_round_trip", counts[i], t, rates);
 		console_printf("# bench lazy_mm_round_trip  cpus=%d  mm_count atomics per round trip:", counts[i]);
 		for (int m = 0; m < t->nr_modes; m++)
