@@ -438,13 +438,21 @@ static void apply_madvise(struct fz *fz, const struct call *c)
 	}
 }
 
-/* page_model of the pages of [addr, addr + npages) that lie in a region, or NULL for each that does not */
-static struct page_model *model_at(struct fz *fz, unsigned long addr)
+/* The region addr lies in, or NULL. */
+static struct region *region_of(struct fz *fz, unsigned long addr)
 {
 	for (int i = 0; i < fz->nregions; i++)
 		if (addr >= fz->rg[i].base && addr < region_end(&fz->rg[i]))
-			return &fz->rg[i].pages[(addr - fz->rg[i].base) / FZ_PAGE];
+			return &fz->rg[i];
 	return NULL;
+}
+
+/* The model of the page at addr, or NULL outside the regions. */
+static struct page_model *model_at(struct fz *fz, unsigned long addr)
+{
+	struct region *rg = region_of(fz, addr);
+
+	return rg ? &rg->pages[(addr - rg->base) / FZ_PAGE] : NULL;
 }
 
 /* Forgets what the model knew of [addr, addr + len) in every region. */
@@ -496,8 +504,13 @@ static void apply_mremap(struct fz *fz, const struct call *c)
 	if (r != ELSEWHERE) {
 		for (unsigned long off = 0; off < keep; off += FZ_PAGE) {
 			struct page_model *from = model_at(fz, a + off), *to = model_at(fz, r + off);
-			if (to)
-				*to = from ? *from : (struct page_model){ .state = PS_UNKNOWN };
+			if (!to)
+				continue;
+			*to = from ? *from : (struct page_model){ .state = PS_UNKNOWN, .maybus = 1 };
+			/* the token sits at an offset of its own in each page: the new page's word is another one */
+			if (!from || token_offset(from - region_of(fz, a + off)->pages) !=
+				     token_offset(to - region_of(fz, r + off)->pages))
+				to->flags &= ~PF_TOKEN;
 		}
 		if (nl > keep)
 			FOR_EACH_SPAN(fz, r + keep, nl - keep, rg, first, last)

@@ -86,10 +86,11 @@ static inline int region_span(const struct region *rg, unsigned long addr, unsig
 	return *first < *last;
 }
 
+/* Nothing known any more; a page that may be past a shared object's end still may (until touched). */
 static inline void model_forget(struct region *rg, unsigned long first, unsigned long last)
 {
 	for (unsigned long i = first; i < last; i++)
-		rg->pages[i] = (struct page_model){ .state = PS_UNKNOWN };
+		rg->pages[i] = (struct page_model){ .state = PS_UNKNOWN, .maybus = rg->pages[i].maybus };
 }
 
 static inline void model_map(struct region *rg, unsigned long first, unsigned long last, int prot,
@@ -188,7 +189,7 @@ static inline void model_fork(struct region *rg)
 		if (pm->state != PS_MAPPED)
 			continue;
 		if (!(pm->flags & PF_FORK_KNOWN))
-			*pm = (struct page_model){ .state = PS_UNKNOWN };
+			*pm = (struct page_model){ .state = PS_UNKNOWN, .maybus = pm->maybus };
 		else if (pm->flags & PF_DONTFORK)
 			*pm = (struct page_model){ .state = PS_UNMAPPED };
 		else if (pm->flags & PF_WIPE)
@@ -236,16 +237,17 @@ static inline void model_learn(struct region *rg, unsigned long i, int write, in
 		*pm = (struct page_model){ .state = PS_UNMAPPED };
 		return;
 	}
-	if (pm->state == PS_UNMAPPED) {
+	if (pm->state != PS_MAPPED) {
 		/*
-		 * A stack grew down over it (and, with ACCERR, its rights refused
-		 * the access after that, as Linux grows even a PROT_NONE stack):
-		 * every page up to the stack is part of it now. Fresh, with the
-		 * stack's rights, if the model knows where the stack begins;
-		 * unknown if a page on the way is.
+		 * A stack may have grown down over it (and, with ACCERR, its
+		 * rights refused the access after that, as Linux grows even a
+		 * PROT_NONE stack): every page up to the stack is part of it now.
+		 * Fresh, with the stack's rights, if the model knows where the
+		 * stack begins; unknown if a page on the way is, or if this one
+		 * was (it may have been mapped all along, or not).
 		 */
 		unsigned long j = i;
-		int sure = 1;
+		int sure = pm->state == PS_UNMAPPED;
 
 		while (j < rg->npages && rg->pages[j].state != PS_MAPPED)
 			sure &= rg->pages[j++].state == PS_UNMAPPED;
@@ -263,7 +265,7 @@ static inline void model_learn(struct region *rg, unsigned long i, int write, in
 		}
 	}
 	if (pm->state != PS_MAPPED)
-		*pm = (struct page_model){ .state = PS_MAPPED };
+		*pm = (struct page_model){ .state = PS_MAPPED, .maybus = pm->maybus };
 	if (fault == SEGV_ACCERR) {
 		if (!write) {
 			pm->prot = PROT_NONE;
