@@ -377,7 +377,7 @@ static const struct call_desc calls[] = {
 	SYSCALL(msync, 3, E_NONE, R_INSIDE, 0xf, A_ADDR, A_LEN, A_BITS),
 	SYSCALL(mremap, 8, E_MREMAP, R_NONE, 0x7, A_ADDR, A_LEN, A_LEN, A_BITS, A_ADDR),
 	SYSCALL(brk, 4, E_BRK, R_NONE, 0, A_BRK),
-	SYSCALL(futex, 5, E_NONE, R_NONE, 0, A_UADDR, A_FUTEX_OP, A_VAL, A_TIMEOUT, A_UADDR, A_VAL),
+	SYSCALL(futex, 5, E_FUTEX, R_NONE, 0, A_UADDR, A_FUTEX_OP, A_VAL, A_TIMEOUT, A_UADDR, A_VAL),
 	/*
 	 * Memory policies and SysV shared memory (mbind, set_mempolicy,
 	 * get_mempolicy, migrate_pages, shmget, shmat, shmdt, shmctl) go here
@@ -506,7 +506,8 @@ static void apply_mremap(struct fz *fz, const struct call *c)
 			struct page_model *from = model_at(fz, a + off), *to = model_at(fz, r + off);
 			if (!to)
 				continue;
-			*to = from ? *from : (struct page_model){ .state = PS_UNKNOWN, .maybus = 1 };
+			/* (a move succeeds only over one VMA: a page the model had unmapped was mapped after all) */
+			*to = from && from->state != PS_UNMAPPED ? *from : (struct page_model){ .state = PS_UNKNOWN, .maybus = 1 };
 			/* the token sits at an offset of its own in each page: the new page's word is another one */
 			if (!from || token_offset(from - region_of(fz, a + off)->pages) !=
 				     token_offset(to - region_of(fz, r + off)->pages))
@@ -598,6 +599,13 @@ static void apply_effect(struct fz *fz, struct call *c)
 		break;
 	case E_MREMAP:
 		apply_mremap(fz, c);
+		break;
+	case E_FUTEX:			/* the words it read may have grown a stack */
+		for (int k = 0; k <= 4; k += 4) {
+			struct region *rg = region_of(fz, c->a[k]);
+			if (rg)
+				model_kernel_touched(rg, (c->a[k] - rg->base) / FZ_PAGE);
+		}
 		break;
 	case E_FORGET:
 		forget_range(fz, a, len);

@@ -24,7 +24,7 @@
 enum arg { A_NONE, A_ADDR, A_LEN, A_PROT, A_MPROT, A_MMAP_FLAGS, A_FD, A_OFF, A_ADVICE, A_BITS,
 	   A_VEC, A_UADDR, A_FUTEX_OP, A_VAL, A_TIMEOUT, A_BRK };
 enum effect { E_NONE, E_MMAP, E_MUNMAP, E_MPROTECT, E_MADVISE, E_LOCK, E_MLOCKALL, E_MINCORE, E_BRK,
-	      E_MREMAP, E_FORGET };
+	      E_MREMAP, E_FUTEX, E_FORGET };
 /* How far a call may reach: only inside the regions, or past their end up to the hole there. */
 enum reach { R_NONE, R_INSIDE, R_TO_HOLE };
 

@@ -157,6 +157,21 @@ static inline void model_grown(struct region *rg, unsigned long first, unsigned 
 		rg->pages[i] = (struct page_model){ .state = PS_UNKNOWN, .maybus = 1 };
 }
 
+/*
+ * The kernel read or wrote page i on the program's behalf (a futex word):
+ * if the page was not known mapped, a stack above may have grown down to
+ * it, as for a fault of the program's own. Everything up to the next
+ * mapped page is unknown.
+ */
+static inline void model_kernel_touched(struct region *rg, unsigned long i)
+{
+	unsigned long j = i;
+
+	while (j < rg->npages && rg->pages[j].state != PS_MAPPED)
+		j++;
+	model_forget(rg, i, j);
+}
+
 static inline void model_clear_flags(struct region *rg, unsigned long first, unsigned long last, int flags)
 {
 	for (unsigned long i = first; i < last; i++)
