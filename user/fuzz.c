@@ -44,6 +44,7 @@
 #include "fuzz_model.h"
 #include "fuzz_args.h"
 #include "fuzz_calls.h"
+#include "fuzz_effect.h"
 
 #include <pthread.h>
 #include <sys/reboot.h>
@@ -56,7 +57,6 @@
 #define TOUCH_WEIGHT	30
 #define DEFAULT_CALLS	10000
 #define DEFAULT_EVERY	1000
-#define ELSEWHERE	0xe15e000000000000UL	/* a mapping the kernel placed where it chose */
 
 struct fz {
 	int id;
@@ -393,139 +393,6 @@ static const struct call_desc calls[] = {
 
 /* ---------------------------------------------------------- what a call did */
 
-/* Calls fn on the part of [addr, addr + len) in each region. */
-#define FOR_EACH_SPAN(fz, addr, len, rg, first, last)						\
-	for (int _i = 0; _i < (fz)->nregions; _i++)							\
-		for (struct region *rg = &(fz)->rg[_i]; rg; rg = NULL)					\
-			if (region_span(rg, addr, len, &first, &last))
-
-static void apply_madvise(struct fz *fz, const struct call *c)
-{
-	unsigned long first, last;
-	int adv = (int)c->a[2], ok = c->ret == 0 || c->ret == -ENOMEM, partial = c->ret == -EINVAL;
-
-	if (c->ret && !ok && !partial)
-		return;
-	FOR_EACH_SPAN(fz, c->a[0], c->a[1], rg, first, last) {
-		switch (adv) {
-		case MADV_DONTNEED:
-		case 24:	/* MADV_DONTNEED_LOCKED */
-			model_zap_private(rg, first, last, ok);
-			break;
-		case 21:	/* MADV_PAGEOUT: lazily freed pages may be gone */
-			model_zap_private(rg, first, last, 0);
-			break;
-		case 18:	/* MADV_WIPEONFORK */
-			model_fork_flags(rg, first, last, PF_WIPE, 0, ok);
-			break;
-		case 19:	/* MADV_KEEPONFORK */
-			model_fork_flags(rg, first, last, 0, PF_WIPE, ok);
-			break;
-		case MADV_DONTFORK:
-			model_fork_flags(rg, first, last, PF_DONTFORK, 0, ok);
-			break;
-		case MADV_DOFORK:
-			model_fork_flags(rg, first, last, 0, PF_DONTFORK, ok);
-			break;
-		case 0: case 1: case 2: case 3: case 8: case 12: case 13: case 14: case 15: case 16: case 17:
-		case 20: case 22: case 23:
-			break;			/* hints, lazy freeing, faulting in: the data stays */
-		default:
-			if (ok)			/* REMOVE, guard pages...: learn it again */
-				model_forget(rg, first, last);
-			break;
-		}
-	}
-}
-
-/* The region addr lies in, or NULL. */
-static struct region *region_of(struct fz *fz, unsigned long addr)
-{
-	for (int i = 0; i < fz->nregions; i++)
-		if (addr >= fz->rg[i].base && addr < region_end(&fz->rg[i]))
-			return &fz->rg[i];
-	return NULL;
-}
-
-/* The model of the page at addr, or NULL outside the regions. */
-static struct page_model *model_at(struct fz *fz, unsigned long addr)
-{
-	struct region *rg = region_of(fz, addr);
-
-	return rg ? &rg->pages[(addr - rg->base) / FZ_PAGE] : NULL;
-}
-
-/* Forgets what the model knew of [addr, addr + len) in every region. */
-static void forget_range(struct fz *fz, unsigned long addr, unsigned long len)
-{
-	unsigned long first, last;
-
-	FOR_EACH_SPAN(fz, addr, len, rg, first, last)
-		model_forget(rg, first, last);
-}
-
-/*
- * mremap: shrunk, the tail is gone; grown in place, the new part is learnt
- * again; moved, the pages go with their data, the old range is gone (or,
- * with MREMAP_DONTUNMAP, stays mapped and empty: private pages read zero,
- * shared ones keep their data). A failure after MREMAP_FIXED may come once
- * the target (and the old tail) are unmapped: both are learnt again.
- */
-static void apply_mremap(struct fz *fz, const struct call *c)
-{
-	unsigned long a = c->a[0], fl = c->a[3], first, last;
-	unsigned long ol = (c->a[1] + FZ_PAGE - 1) & ~(FZ_PAGE - 1), nl = (c->a[2] + FZ_PAGE - 1) & ~(FZ_PAGE - 1);
-	unsigned long r = (unsigned long)c->ret, keep = ol < nl ? ol : nl;
-
-	if (c->ret < 0 && c->ret > -4096) {
-		if ((fl & FZ_MREMAP_FIXED) && !(c->a[4] & (FZ_PAGE - 1)) && nl < BEYOND_ALL) {
-			forget_range(fz, c->a[4], nl);
-			if (ol > nl)
-				forget_range(fz, a + nl, ol - nl);
-		}
-		return;
-	}
-	if (r == a) {				/* in place */
-		if (nl < ol) {
-			FOR_EACH_SPAN(fz, a + nl, ol - nl, rg, first, last)
-				model_unmap(rg, first, last);
-		} else if (nl > ol) {
-			FOR_EACH_SPAN(fz, a + ol, nl - ol, rg, first, last)
-				model_grown(rg, first, last);
-		}
-		return;
-	}
-	if (!ol) {				/* a second mapping of a shared object, maybe longer */
-		if (r != ELSEWHERE)
-			FOR_EACH_SPAN(fz, r, nl, rg, first, last)
-				model_grown(rg, first, last);
-		return;
-	}
-	if (r != ELSEWHERE) {
-		for (unsigned long off = 0; off < keep; off += FZ_PAGE) {
-			struct page_model *from = model_at(fz, a + off), *to = model_at(fz, r + off);
-			if (!to)
-				continue;
-			/* (a move succeeds only over one VMA: a page the model had unmapped was mapped after all) */
-			*to = from && from->state != PS_UNMAPPED ? *from : (struct page_model){ .state = PS_UNKNOWN, .maybus = 1 };
-			/* the token sits at an offset of its own in each page: the new page's word is another one */
-			if (!from || token_offset(from - region_of(fz, a + off)->pages) !=
-				     token_offset(to - region_of(fz, r + off)->pages))
-				to->flags &= ~PF_TOKEN;
-		}
-		if (nl > keep)
-			FOR_EACH_SPAN(fz, r + keep, nl - keep, rg, first, last)
-				model_grown(rg, first, last);
-	}
-	if (fl & FZ_MREMAP_DONTUNMAP) {
-		FOR_EACH_SPAN(fz, a, ol, rg, first, last)
-			model_zap_private(rg, first, last, 1);
-	} else {
-		FOR_EACH_SPAN(fz, a, ol, rg, first, last)
-			model_unmap(rg, first, last);
-	}
-}
-
 static void apply_effect(struct fz *fz, struct call *c)
 {
 	unsigned long first, last, a = c->a[0], len = c->a[1];
@@ -536,10 +403,10 @@ static void apply_effect(struct fz *fz, struct call *c)
 	case E_MMAP:
 		if (!ok || c->ret == (long)ELSEWHERE) {
 			if ((c->a[3] & MAP_HUGETLB) && (c->a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
-				forget_range(fz, a, huge_len(c->a[3], len));	/* gone before the refusal */
+				forget_range(fz->rg, fz->nregions, a, huge_len(c->a[3], len));	/* gone before the refusal */
 			break;
 		}
-		FOR_EACH_SPAN(fz, (unsigned long)r, len, rg, first, last) {
+		FOR_EACH_SPAN(fz->rg, fz->nregions, (unsigned long)r, len, rg, first, last) {
 			if (c->a[3] & MAP_HUGETLB)
 				model_forget(rg, first, last);
 			else
@@ -549,22 +416,22 @@ static void apply_effect(struct fz *fz, struct call *c)
 		break;
 	case E_MUNMAP:
 		if (!r)
-			FOR_EACH_SPAN(fz, a, len, rg, first, last)
+			FOR_EACH_SPAN(fz->rg, fz->nregions, a, len, rg, first, last)
 				model_unmap(rg, first, last);
 		break;
 	case E_MPROTECT:
 		if (r == -EINVAL)
 			break;
 		if (c->a[2] & PROT_GROWSDOWN) {	/* down to where the stack's VMA begins: unknown here */
-			FOR_EACH_SPAN(fz, 0, a + len < a ? -1UL : a + len, rg, first, last)
+			FOR_EACH_SPAN(fz->rg, fz->nregions, 0, a + len < a ? -1UL : a + len, rg, first, last)
 				model_protect(rg, first, last, 0, 0);
 			break;
 		}
-		FOR_EACH_SPAN(fz, a, len, rg, first, last)
+		FOR_EACH_SPAN(fz->rg, fz->nregions, a, len, rg, first, last)
 			model_protect(rg, first, last, c->a[2], !r);
 		break;
 	case E_MADVISE:
-		apply_madvise(fz, c);
+		apply_madvise(fz->rg, fz->nregions, c);
 		break;
 	case E_MLOCKALL:
 		if (!r)
@@ -573,7 +440,7 @@ static void apply_effect(struct fz *fz, struct call *c)
 	case E_MINCORE:
 		if (r || c->a[2] != (unsigned long)vec_buf)
 			break;
-		FOR_EACH_SPAN(fz, a, len, rg, first, last)
+		FOR_EACH_SPAN(fz->rg, fz->nregions, a, len, rg, first, last)
 			for (unsigned long i = first; i < last; i++) {
 				struct page_model *pm = &rg->pages[i];
 				unsigned long at = (rg->base + i * FZ_PAGE - (a & ~(FZ_PAGE - 1))) / FZ_PAGE;
@@ -598,17 +465,17 @@ static void apply_effect(struct fz *fz, struct call *c)
 		}
 		break;
 	case E_MREMAP:
-		apply_mremap(fz, c);
+		apply_mremap(fz->rg, fz->nregions, c);
 		break;
 	case E_FUTEX:			/* the words it read may have grown a stack */
 		for (int k = 0; k <= 4; k += 4) {
-			struct region *rg = region_of(fz, c->a[k]);
+			struct region *rg = region_of(fz->rg, fz->nregions, c->a[k]);
 			if (rg)
 				model_kernel_touched(rg, (c->a[k] - rg->base) / FZ_PAGE);
 		}
 		break;
 	case E_FORGET:
-		forget_range(fz, a, len);
+		forget_range(fz->rg, fz->nregions, a, len);
 		break;
 	default:
 		break;

@@ -28,6 +28,7 @@
 #define HUGE_LEN	(1UL << 40)		/* more than any machine's RAM */
 #define BEYOND_ALL	(1UL << 56)		/* beyond every TASK_SIZE */
 #define KERNEL_TEXT_ADDR 0xffffffff80000000UL
+#define ELSEWHERE	0xe15e000000000000UL	/* the answer for a mapping the kernel placed where it chose */
 #define LOW_FIXED_MIN	0x10000UL		/* MAP_FIXED lower: Linux maps page 0 for root, Numbat never */
 
 /* splitmix64: every choice of a run comes from one seed, so a run replays exactly. */
