@@ -79,7 +79,8 @@ static struct {
 
 static struct fz workers[MAX_WORKERS];
 static struct page_model pages[MAX_WORKERS][ARENA_PAGES], heap_pages[HEAP_PAGES];
-static unsigned char vec_buf[ARENA_PAGES + HEAP_PAGES + 64];
+/* mincore's vectors, one per worker: the workers' calls run at once */
+static unsigned char vec_bufs[MAX_WORKERS][ARENA_PAGES + HEAP_PAGES + 64];
 static const struct timespec zero_timeout, bad_timeout = { 0, 2000000000L };
 static int total_weight;
 /* mlockall(MCL_FUTURE) in force in this process (any worker's): every new mapping is faulted in */
@@ -438,17 +439,17 @@ static void apply_effect(struct fz *fz, struct call *c)
 			mlock_future = c->d->nr == SYS_mlockall && (a & MCL_FUTURE);
 		break;
 	case E_MINCORE:
-		if (r || c->a[2] != (unsigned long)vec_buf)
+		if (r || c->a[2] != (unsigned long)vec_bufs[fz->id])
 			break;
 		FOR_EACH_SPAN(fz->rg, fz->nregions, a, len, rg, first, last)
 			for (unsigned long i = first; i < last; i++) {
 				struct page_model *pm = &rg->pages[i];
 				unsigned long at = (rg->base + i * FZ_PAGE - (a & ~(FZ_PAGE - 1))) / FZ_PAGE;
-				if (at >= sizeof(vec_buf))
+				if (at >= sizeof(vec_bufs[0]))
 					break;
-				fold(fz, vec_buf[at]);
+				fold(fz, vec_bufs[fz->id][at]);
 				/* no swap: what was written stays resident */
-				if (pm->state == PS_MAPPED && (pm->flags & PF_TOKEN) && pm->token && !(vec_buf[at] & 1))
+				if (pm->state == PS_MAPPED && (pm->flags & PF_TOKEN) && pm->token && !(vec_bufs[fz->id][at] & 1))
 					fail(fz, c, "mincore: page %c+%#lx holds data but is not resident",
 					     rg->name[0], i * FZ_PAGE);
 			}
@@ -583,7 +584,7 @@ static void fz_call(struct fz *fz)
 	}
 	{
 		struct draw x = { &fz->rng, fz->rg, fz->nregions, opt.diff, fz->child, mlock_future,
-				  opt.workers > 1 && !fz->child, fz->brk0, (unsigned long)vec_buf,
+				  opt.workers > 1 && !fz->child, fz->brk0, (unsigned long)vec_bufs[fz->id],
 				  (unsigned long)&zero_timeout, (unsigned long)&bad_timeout };
 		draw_call(&x, c);
 	}
