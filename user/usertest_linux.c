@@ -601,6 +601,63 @@ static int rlimit_memlock_for_root(void)
 	return 0;
 }
 
+/* ---------------------------------------------------------- mremap */
+
+#define MREMAP_MAYMOVE_		1
+#define MREMAP_FIXED_		2
+#define MREMAP_DONTUNMAP_	4
+
+static long sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new)
+{
+	return SYS(SYS_mremap, old, old_len, new_len, flags, new);
+}
+
+/*
+ * The fuzzer's mremap (issue 14): with MREMAP_DONTUNMAP alone, `new` is a
+ * hint, taken when it is free (Numbat moved the pages wherever it chose),
+ * and it is checked as a MREMAP_FIXED target is: aligned, and not over the
+ * old range (EINVAL).
+ */
+static int mremap_dontunmap_takes_a_hint(void)
+{
+	long r;
+
+	MAP_AT(0, 2, RW, 0);
+	ARENA[0] = 7;
+	r = sys_mremap(ARENA, 2 * P, 2 * P, MREMAP_MAYMOVE_ | MREMAP_DONTUNMAP_, ARENA + 16 * P);
+	CHECK_EQ(r, (long)(ARENA + 16 * P));
+	CHECK_EQ(ARENA[16 * P], 7);
+	CHECK_EQ(ARENA[0], 0);				/* the old range stays, empty */
+	/* not aligned, or over the old range: refused before anything moves */
+	CHECK_ERR(sys_mremap(ARENA, 2 * P, 2 * P, MREMAP_MAYMOVE_ | MREMAP_DONTUNMAP_, ARENA + 32 * P + 1), EINVAL);
+	CHECK_ERR(sys_mremap(ARENA, 2 * P, 2 * P, MREMAP_MAYMOVE_ | MREMAP_DONTUNMAP_, ARENA + P), EINVAL);
+	/* a hint that is not free: somewhere else */
+	ARENA[16 * P] = 9;
+	r = sys_mremap(ARENA + 16 * P, 2 * P, 2 * P, MREMAP_MAYMOVE_ | MREMAP_DONTUNMAP_, ARENA);
+	CHECK(r > 0 && r != (long)ARENA && r != (long)(ARENA + 16 * P));
+	CHECK_EQ(*(char *)r, 9);
+	SYS(SYS_munmap, r, 2 * P);
+	arena_clear();
+	return 0;
+}
+
+/*
+ * A move to a fixed target that shrinks: Linux unmaps the old range's tail
+ * before it looks at the old VMA, so an old range reaching past its VMA is
+ * no error when what stays fits in it.
+ */
+static int mremap_fixed_shrinks_before_checking(void)
+{
+	MAP_AT(0, 2, RW, 0);
+	ARENA[0] = 5;
+	CHECK_EQ(sys_mremap(ARENA, 4 * P, P, MREMAP_MAYMOVE_ | MREMAP_FIXED_, ARENA + 16 * P), (long)(ARENA + 16 * P));
+	CHECK_EQ(ARENA[16 * P], 5);
+	CHECK_EQ(probe_read(ARENA, NULL), SEGV_MAPERR);
+	CHECK_EQ(probe_read(ARENA + P, NULL), SEGV_MAPERR);	/* the tail went first */
+	arena_clear();
+	return 0;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(mprotect_accepts_prot_sem),
 	KTAP_CASE(mprotect_checks_in_linux_order),
@@ -626,6 +683,8 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(madvise_populate),
 	KTAP_CASE(madvise_remove_answers),
 	KTAP_CASE(rlimit_memlock_for_root),
+	KTAP_CASE(mremap_dontunmap_takes_a_hint),
+	KTAP_CASE(mremap_fixed_shrinks_before_checking),
 };
 
 int main(int argc, char **argv)
