@@ -19,7 +19,12 @@
 
 #define ARENA_BASE	0x300000000000UL	/* free on Numbat and Linux alike */
 #define ARENA_PAGES	1024			/* per worker: room for a stack and its guard gap */
-#define ARENA_STRIDE	((ARENA_PAGES + 1024) * FZ_PAGE)	/* workers' arenas, holes between */
+/*
+ * Workers' arenas, with holes between them wider than RLIMIT_STACK (8 MiB)
+ * plus the guard gap: a MAP_GROWSDOWN mapping at the bottom of one arena
+ * can never grow down into the top of the one below (a touch there would).
+ */
+#define ARENA_STRIDE	((ARENA_PAGES + 4096) * FZ_PAGE)
 #define HEAP_PAGES	512			/* the region above the initial break (worker 0) */
 #define AUX_BASE	0x200000000000UL	/* mailboxes, then a read-only page, then a hole */
 #define MAX_WORKERS	8
