@@ -658,6 +658,18 @@ static int mremap_fixed_shrinks_before_checking(void)
 	return 0;
 }
 
+/* The same length, without a move: the old address back, whatever the flags (Numbat: EINVAL). */
+static int mremap_to_the_same_length(void)
+{
+	MAP_AT(0, 2, RW, 0);
+	CHECK_EQ(sys_mremap(ARENA, 2 * P, 2 * P, 0, NULL), (long)ARENA);
+	CHECK_EQ(sys_mremap(ARENA, 2 * P, 2 * P - 100, MREMAP_MAYMOVE_, ARENA + 8 * P), (long)ARENA);
+	CHECK_EQ(sys_mremap(ARENA + P, P, P, 0, NULL), (long)(ARENA + P));
+	CHECK_ERR(sys_mremap(ARENA + 4 * P, P, P, 0, NULL), EFAULT);	/* but a VMA must be there */
+	arena_clear();
+	return 0;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(mprotect_accepts_prot_sem),
 	KTAP_CASE(mprotect_checks_in_linux_order),
@@ -685,6 +697,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(rlimit_memlock_for_root),
 	KTAP_CASE(mremap_dontunmap_takes_a_hint),
 	KTAP_CASE(mremap_fixed_shrinks_before_checking),
+	KTAP_CASE(mremap_to_the_same_length),
 };
 
 int main(int argc, char **argv)

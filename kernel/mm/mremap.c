@@ -193,8 +193,8 @@ long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, u
 		ret = move_vma(mm, vma, old, old_len, new, new_len, dontunmap);
 		goto out;
 	}
-	if (old_len >= new_len) {			/* shrinking: the tail goes */
-		ret = do_munmap(mm, old + new_len, old_len - new_len);
+	if (old_len >= new_len) {			/* shrinking: the tail goes; the same length: nothing to do */
+		ret = old_len == new_len ? 0 : do_munmap(mm, old + new_len, old_len - new_len);
 		if (!ret)
 			ret = old;
 		goto out;
