@@ -41,6 +41,8 @@
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT		26
 #endif
+#define FUTEX_CLOCK_REALTIME_	256
+#define FUTEX_WAIT_BITSET_	9
 #ifndef MADV_WIPEONFORK
 #define MADV_WIPEONFORK		18
 #define MADV_KEEPONFORK		19
@@ -409,6 +411,25 @@ static int futex_shared_needs_writable_private_memory(void)
 	return 0;
 }
 
+/*
+ * FUTEX_CLOCK_REALTIME is for FUTEX_WAIT_BITSET only (ENOSYS for FUTEX_WAIT
+ * too), and a wait's timeout is read and checked before that (the fuzzer).
+ */
+static int futex_clock_realtime_only_for_bitset(void)
+{
+	struct timespec zero = { 0, 0 }, bad = { 0, 2000000000L };
+
+	MAP_AT(0, 1, RW, 0);
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAIT | FUTEX_CLOCK_REALTIME_, 0, &zero), ENOSYS);
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAIT | FUTEX_CLOCK_REALTIME_, 0, ARENA + 8 * P), EFAULT);
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAIT | FUTEX_CLOCK_REALTIME_, 0, &bad), EINVAL);
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAKE | FUTEX_CLOCK_REALTIME_, 1), ENOSYS);
+	/* an absolute time long past: at once */
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAIT_BITSET_ | FUTEX_CLOCK_REALTIME_, 0, &zero, NULL, -1), ETIMEDOUT);
+	arena_clear();
+	return 0;
+}
+
 /* ---------------------------------------------------------- madvise */
 
 /* Case 13: the advice Linux takes on private anonymous memory. */
@@ -687,6 +708,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(stack_guard_gap_counts_reachable_memory),
 	KTAP_CASE(stack_growth_limits),
 	KTAP_CASE(futex_shared_needs_writable_private_memory),
+	KTAP_CASE(futex_clock_realtime_only_for_bitset),
 	KTAP_CASE(madvise_takes_linux_advice),
 	KTAP_CASE(madvise_wipeonfork),
 	KTAP_CASE(madvise_dontfork),

@@ -373,7 +373,17 @@ long do_futex(u32 __user *uaddr, int op, u32 val, unsigned long utime, u32 __use
 	bool shared = !(op & FUTEX_PRIVATE_FLAG);
 	long timeout = -1, r;
 
-	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
+	/*
+	 * Linux's order: a wait's timeout is read and checked first (EFAULT,
+	 * EINVAL), then FUTEX_CLOCK_REALTIME, which only FUTEX_WAIT_BITSET
+	 * takes (ENOSYS, FUTEX_WAIT included; found by the fuzzer).
+	 */
+	if (utime && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET)) {
+		r = timespec_to_ns((const void __user *)utime, &timeout);
+		if (r)
+			return r;
+	}
+	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
@@ -381,9 +391,6 @@ long do_futex(u32 __user *uaddr, int op, u32 val, unsigned long utime, u32 __use
 		/* fall through */
 	case FUTEX_WAIT_BITSET:
 		if (utime) {
-			r = timespec_to_ns((const void __user *)utime, &timeout);
-			if (r)
-				return r;
 			if (cmd == FUTEX_WAIT_BITSET) {	/* absolute, on the chosen clock */
 				long now = (op & FUTEX_CLOCK_REALTIME) ? ktime_get_real_ns() : ktime_get_ns();
 				timeout = timeout > now ? timeout - now : 0;
