@@ -127,7 +127,14 @@ static void show_call(const struct fz *fz, const struct call *c, const char *how
 	int n = 0;
 
 	while (n < 6 && c->d->args[n] != A_NONE) {
-		show_value(fz, args[n], sizeof(args[n]), c->a[n]);
+		uint64_t h = heap_relative(fz, c->a[n]);
+
+		long off = (long)(h & ~(1UL << 62)) - (long)FZ_PAGE;
+
+		if (c->d->args[n] == A_BRK && h != c->a[n])	/* as the hash has it: Linux places the heap at random */
+			snprintf(args[n], sizeof(args[n]), "brk0%c%#lx", off < 0 ? '-' : '+', off < 0 ? -off : off);
+		else
+			show_value(fz, args[n], sizeof(args[n]), c->a[n]);
 		n++;
 	}
 	if (c->ret < 0 && c->ret > -4096)

@@ -83,7 +83,8 @@ static inline unsigned long gen_addr(struct rng *r, const struct region *rg, int
 	if (c < 88)
 		return g->base + rnd_below(r, g->npages) * FZ_PAGE + 1 + rnd_below(r, FZ_PAGE - 1);
 	if (c < 91)
-		return g->base - FZ_PAGE;
+		return rg[0].base - FZ_PAGE;	/* below the arena: a hole (below the heap lies the BSS on
+						   Numbat, a random gap on Linux: never drawn) */
 	return PICK(r, hostile_addrs);
 }
 
