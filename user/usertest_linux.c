@@ -272,6 +272,21 @@ static int mmap_refuses_more_than_ram(void)
 	return 0;
 }
 
+
+/*
+ * An offset past a file's largest size is EOVERFLOW before anything else
+ * about the file: the console's descriptors (a character device,
+ * ULONG_MAX) and MAP_HUGETLB (a hugetlbfs file, LLONG_MAX). Anonymous
+ * memory ignores the offset (the fuzzer).
+ */
+static int mmap_offset_past_the_file(void)
+{
+	CHECK_ERR(sys_mmap(ARENA, P, RW, MAP_PRIVATE | MAP_FIXED, 1, -P), EOVERFLOW);
+	CHECK_ERR(sys_mmap(ARENA, P, RW, MAP_ANON_SHARED | MAP_HUGETLB, -1, -P), EOVERFLOW);
+	CHECK_EQ(sys_mmap(ARENA, P, RW, FIXED, -1, -P), (long)ARENA);
+	arena_clear();
+	return 0;
+}
 /* The console (fd 0) is open but cannot be mapped: Linux's file checks, then ENODEV. */
 static int mmap_of_a_descriptor(void)
 {
@@ -703,6 +718,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(mmap_hugetlb_answers),
 	KTAP_CASE(mmap_refuses_more_than_ram),
 	KTAP_CASE(mmap_of_a_descriptor),
+	KTAP_CASE(mmap_offset_past_the_file),
 	KTAP_CASE(mmap_droppable),
 	KTAP_CASE(brk_keeps_guard_gaps),
 	KTAP_CASE(stack_guard_gap_counts_reachable_memory),
