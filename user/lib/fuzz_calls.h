@@ -82,10 +82,11 @@ static int differs_by_design(const struct draw *x, const struct call *c)
 			return 1;	/* MAP_DROPPABLE and MAP_ABOVE4G: Linux 6.11 and 6.4 */
 		if ((fl & MAP_HUGETLB) && (fl & MAP_NORESERVE))
 			return 1;	/* Linux maps it (SIGBUS at the first touch); Numbat has no hugetlbfs */
-		if ((c->a[2] & 0xf) == PROT_EXEC)
-			return 1;	/* an execute-only protection key on a CPU with PKU */
+		if ((c->a[2] & 7) == PROT_EXEC)
+			return 1;	/* execute-only: a protection key on a CPU with PKU; with PROT_SEM
+					   too, Linux's lockless get_user_pages reads it once populated */
 	}
-	if (c->d->nr == SYS_mprotect && (c->a[2] & 0xf) == PROT_EXEC)
+	if (c->d->nr == SYS_mprotect && (c->a[2] & 7) == PROT_EXEC)
 		return 1;
 	if (c->d->nr == SYS_madvise) {
 		int adv = (int)c->a[2];
