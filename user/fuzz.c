@@ -448,6 +448,15 @@ static void apply_effect(struct fz *fz, struct call *c)
 	case E_MINCORE:
 		if (r || c->a[2] != (unsigned long)vec_bufs[fz->id])
 			break;
+		if (tracing(c)) {		/* what it answered, page by page (up to 64) */
+			char v[65];
+			unsigned long n = (len + FZ_PAGE - 1) / FZ_PAGE;
+
+			for (unsigned long k = 0; k < n && k < 64; k++)
+				v[k] = '0' + (vec_bufs[fz->id][k] & 1);
+			v[n < 64 ? n : 64] = 0;
+			ktap_printf("fuzz: #%lu w%d%s vec %s\n", c->no, fz->id, fz->child ? "c" : "", v);
+		}
 		FOR_EACH_SPAN(fz->rg, fz->nregions, a, len, rg, first, last)
 			for (unsigned long i = first; i < last; i++) {
 				struct page_model *pm = &rg->pages[i];

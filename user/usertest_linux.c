@@ -427,6 +427,24 @@ static int futex_shared_needs_writable_private_memory(void)
 }
 
 /*
+ * A shared futex in private memory it cannot write is refused, but Linux
+ * faulted the page in for reading first: resident after (the fuzzer).
+ */
+static int futex_refused_page_is_faulted_in(void)
+{
+	MAP_AT(0, 2, PROT_READ, 0);
+	CHECK_EQ(resident(ARENA), 0);
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAKE, 1), EFAULT);
+	CHECK_EQ(resident(ARENA), 1);
+	CHECK_EQ(resident(ARENA + P), 0);
+	MAP_AT(1, 1, PROT_NONE, 0);				/* not readable: nothing faulted in */
+	CHECK_ERR(SYS(SYS_futex, ARENA + P, FUTEX_WAKE, 1), EFAULT);
+	CHECK_EQ(resident(ARENA + P), 0);
+	arena_clear();
+	return 0;
+}
+
+/*
  * FUTEX_CLOCK_REALTIME is for FUTEX_WAIT_BITSET only (ENOSYS for FUTEX_WAIT
  * too), and a wait's timeout is read and checked before that (the fuzzer).
  */
@@ -725,6 +743,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(stack_growth_limits),
 	KTAP_CASE(futex_shared_needs_writable_private_memory),
 	KTAP_CASE(futex_clock_realtime_only_for_bitset),
+	KTAP_CASE(futex_refused_page_is_faulted_in),
 	KTAP_CASE(madvise_takes_linux_advice),
 	KTAP_CASE(madvise_wipeonfork),
 	KTAP_CASE(madvise_dontfork),

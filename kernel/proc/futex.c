@@ -143,7 +143,16 @@ static int get_futex_key(u32 __user *uaddr, bool shared, struct futex_key *key)
 	 * needs at least to be readable.
 	 */
 	if (!(vma->vm_flags & (shared_mapping ? VM_READ | VM_WRITE : VM_WRITE))) {
+		bool readable = vma->vm_flags & VM_READ;
+
 		mmap_read_unlock(mm);
+		/*
+		 * Linux pins a private page it cannot write for reading before
+		 * it refuses it: the page is faulted in all the same, and
+		 * mincore says so after (found by the fuzzer).
+		 */
+		if (!shared_mapping && readable)
+			(void)get_user(v, uaddr);
 		return -EFAULT;
 	}
 	mmap_read_unlock(mm);
