@@ -94,6 +94,9 @@ static int differs_by_design(const struct draw *x, const struct call *c)
 		int adv = (int)c->a[2];
 		if (adv == MADV_COLLAPSE_ADVICE || adv == 100 || adv == 101)
 			return 1;	/* no huge pages, no memory-failure injection here */
+		if (adv == 21)
+			return 1;	/* MADV_PAGEOUT: Linux drops a lazily freed page or not as its per-CPU
+					   LRU batches stand (a run does not replay on Linux itself) */
 		if (adv == 9 || adv == 22 || adv == 23) {
 			/* REMOVE of shared memory (no hole punching here); POPULATE over a hole (6.1 goes on) */
 			for (int i = 0; i < x->nregions; i++)
