@@ -83,7 +83,11 @@ static int differs_by_design(const struct draw *x, const struct call *c)
 		if ((fl & MAP_HUGETLB) && (fl & MAP_NORESERVE))
 			return 1;	/* Linux maps it (SIGBUS at the first touch); Numbat has no hugetlbfs */
 		if ((c->a[2] & 7) == PROT_EXEC)
-			return 1;	/* execute-only: a protection key on a CPU with PKU; with PROT_SEM
+			return 1;
+		if ((fl & MAP_GROWSDOWN) && x->nregions > 1 && c->a[0] >= x->rg[1].base - FZ_PAGE &&
+		    c->a[0] < region_end(&x->rg[1]))
+			return 1;	/* a stack in the heap grows as far as what lies below the heap lets it:
+					   the BSS on Numbat, a random gap on Linux */	/* execute-only: a protection key on a CPU with PKU; with PROT_SEM
 					   too, Linux's lockless get_user_pages reads it once populated */
 	}
 	if (c->d->nr == SYS_mprotect && (c->a[2] & 7) == PROT_EXEC)
