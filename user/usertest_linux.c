@@ -724,6 +724,25 @@ static int mremap_to_the_same_length(void)
 	return 0;
 }
 
+/* Locked memory that mremap grows, in place or by a move, has the new part faulted in (the fuzzer). */
+static int mremap_populates_locked_growth(void)
+{
+	long r;
+
+	MAP_AT(0, 2, RW, 0);
+	CHECK_EQ(SYS(SYS_mlock, ARENA, 2 * P), 0);
+	CHECK_EQ(sys_mremap(ARENA, 2 * P, 4 * P, 0, NULL), (long)ARENA);		/* in place */
+	CHECK_EQ(resident(ARENA + 3 * P), 1);
+	r = sys_mremap(ARENA, 4 * P, 6 * P, MREMAP_MAYMOVE_ | MREMAP_FIXED_, ARENA + 16 * P);	/* moved */
+	CHECK_EQ(r, (long)(ARENA + 16 * P));
+	CHECK_EQ(resident(ARENA + 21 * P), 1);
+	MAP_AT(32, 2, RW, 0);							/* not locked: nothing */
+	CHECK_EQ(sys_mremap(ARENA + 32 * P, 2 * P, 4 * P, 0, NULL), (long)(ARENA + 32 * P));
+	CHECK_EQ(resident(ARENA + 35 * P), 0);
+	arena_clear();
+	return 0;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(mprotect_accepts_prot_sem),
 	KTAP_CASE(mprotect_checks_in_linux_order),
@@ -755,6 +774,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(mremap_dontunmap_takes_a_hint),
 	KTAP_CASE(mremap_fixed_shrinks_before_checking),
 	KTAP_CASE(mremap_to_the_same_length),
+	KTAP_CASE(mremap_populates_locked_growth),
 };
 
 int main(int argc, char **argv)

@@ -27,7 +27,8 @@
  * covers old (EFAULT), then the move's own checks. A move to `new`
  * (MREMAP_FIXED, or MREMAP_DONTUNMAP, where `new` is a hint) first checks
  * `new`, unmaps the target and the old tail, and only then the old VMA,
- * as Linux's mremap_to() does (found by the fuzzer, user/fuzz.c).
+ * as Linux's mremap_to() does (found by the fuzzer, user/fuzz.c). Locked
+ * memory that grows has its new part faulted in, as after mlock.
  */
 #include "kernel/mm/vma.h"
 #include "kernel/mm/pgtable.h"
@@ -120,7 +121,7 @@ long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, u
 	       unsigned long flags, unsigned long new)
 {
 	struct vm_area_struct *vma;
-	bool fixed = flags & MREMAP_FIXED, dontunmap = flags & MREMAP_DONTUNMAP;
+	bool fixed = flags & MREMAP_FIXED, dontunmap = flags & MREMAP_DONTUNMAP, locked = false;
 	long ret;
 
 	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
@@ -190,6 +191,7 @@ long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, u
 				goto out;
 			}
 		}
+		locked = vma->vm_flags & VM_LOCKED;
 		ret = move_vma(mm, vma, old, old_len, new, new_len, dontunmap);
 		goto out;
 	}
@@ -207,6 +209,7 @@ long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, u
 		ret = -EFAULT;
 		goto out;
 	}
+	locked = vma->vm_flags & VM_LOCKED;
 	if (old_len && old + old_len == vma->vm_end && vma_expandable(mm, vma, new_len - old_len)) {
 		vma_set_range(vma, vma->vm_start, vma->vm_end + new_len - old_len, vma->vm_pgoff);
 		vma_merge(mm, vma);
@@ -219,7 +222,14 @@ long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, u
 		ret = (long)new < 0 ? (long)new : move_vma(mm, vma, old, old_len, new, new_len, false);
 	}
 out:
-	mmap_write_unlock(mm);
+	if (ret < 0 || !locked || new_len <= old_len) {
+		mmap_write_unlock(mm);
+		return ret;
+	}
+	/* locked memory that grew has its new part faulted in, as Linux's mm_populate after mremap */
+	mmap_write_downgrade(mm);
+	__mm_populate(mm, ret + old_len, new_len - old_len, true);
+	mmap_read_unlock(mm);
 	return ret;
 }
 
