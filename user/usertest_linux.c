@@ -427,8 +427,9 @@ static int futex_shared_needs_writable_private_memory(void)
 }
 
 /*
- * A shared futex in private memory it cannot write is refused, but Linux
- * faulted the page in for reading first: resident after (the fuzzer).
+ * A shared futex in private memory: Linux pins its page, for writing, or
+ * for reading when it cannot write it (and then refuses it): either way
+ * the page is resident after (the fuzzer).
  */
 static int futex_refused_page_is_faulted_in(void)
 {
@@ -440,6 +441,12 @@ static int futex_refused_page_is_faulted_in(void)
 	MAP_AT(1, 1, PROT_NONE, 0);				/* not readable: nothing faulted in */
 	CHECK_ERR(SYS(SYS_futex, ARENA + P, FUTEX_WAKE, 1), EFAULT);
 	CHECK_EQ(resident(ARENA + P), 0);
+	MAP_AT(2, 1, RW, 0);					/* writable: faulted in, and the key taken */
+	CHECK_EQ(SYS(SYS_futex, ARENA + 2 * P, FUTEX_WAKE, 1), 0);
+	CHECK_EQ(resident(ARENA + 2 * P), 1);
+	MAP_AT(3, 1, RW, 0);					/* a private futex: nothing touched */
+	CHECK_EQ(SYS(SYS_futex, ARENA + 3 * P, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1), 0);
+	CHECK_EQ(resident(ARENA + 3 * P), 0);
 	arena_clear();
 	return 0;
 }

@@ -143,21 +143,23 @@ static int get_futex_key(u32 __user *uaddr, bool shared, struct futex_key *key)
 	 * needs at least to be readable.
 	 */
 	if (!(vma->vm_flags & (shared_mapping ? VM_READ | VM_WRITE : VM_WRITE))) {
-		bool readable = vma->vm_flags & VM_READ;
-
-		mmap_read_unlock(mm);
 		/*
 		 * Linux pins a private page it cannot write for reading before
 		 * it refuses it: the page is faulted in all the same, and
 		 * mincore says so after (found by the fuzzer).
 		 */
-		if (!shared_mapping && readable)
-			(void)get_user(v, uaddr);
+		if (!shared_mapping && (vma->vm_flags & VM_READ))
+			(void)faultin_page(vma, a & PAGE_MASK, false);
+		mmap_read_unlock(mm);
 		return -EFAULT;
 	}
-	mmap_read_unlock(mm);
-	if (!shared_mapping)
+	if (!shared_mapping) {
+		/* pinned for writing, as Linux does: faulted in, its copy-on-write broken */
+		(void)faultin_page(vma, a & PAGE_MASK, true);
+		mmap_read_unlock(mm);
 		return 0;
+	}
+	mmap_read_unlock(mm);
 	for (int tries = 0; tries < 3; tries++) {
 		phys_addr_t pa;
 		if (get_user(v, uaddr))		/* faults the page in */
