@@ -590,8 +590,16 @@ static void fz_call(struct fz *fz)
 	c->d = d;
 	fold(fz, d - calls);
 	if (d->nr < 0) {
-		d->action(fz, c);
-		c->hash = fz->hash;
+		/*
+		 * An action on a copy: a thread's or a forked child's calls go
+		 * round the ring, and nested threads more than RING of them,
+		 * overwriting this slot before the action is done with it.
+		 */
+		struct call own = *c;
+
+		d->action(fz, &own);
+		own.hash = fz->hash;
+		*c = own;
 		if (tracing(c))
 			show_call(fz, c, "");
 		watch(fz, c);
