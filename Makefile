@@ -8,6 +8,9 @@
 #   make bench      boot a release build (build-release, DEBUG=0), print the benchmarks, write their CSV and plots
 #   make bench-plots  redraw the plots from build-release/bench/bench.csv without booting
 #   make torture    run every torture suite (tests/torture) for DURATION seconds (default 60) on SMP CPUs (default 4); a stall fails them
+#   make fuzz       boot the system-call fuzzer (user/fuzz.c) as init: SEED, CALLS (default 100000), SMP (4), 2 nodes;
+#                   fails on an oops, a warning, a hang, a leak or a failed check of its own (tests/fuzz)
+#   make fuzz-diff  the same SEED and CALLS in differential mode on Numbat and under Linux 6.12, hashes compared
 #   make gdb        attach gdb to a `make run GDB=1`, with the nb- commands (scripts/gdb/)
 #   make compdb     write compile_commands.json for clangd from this Makefile's commands
 #   make format-check  report drift from .clang-format in the lines changed since main (or FILES="a.c b.h")
@@ -46,6 +49,9 @@ ARGS      ?=
 TESTFLAGS ?=
 BENCHFLAGS ?=
 DURATION  ?= 60
+SEED      ?=
+CALLS     ?=
+FUZZFLAGS ?=
 FILES     ?=
 
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
@@ -61,7 +67,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 SRCS := $(shell find boot arch kernel tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null | sort)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 
-.PHONY: all user iso run test test-user-host bench bench-plots torture gdb deps clean check-symbols compdb format-check check-layers
+.PHONY: all user iso run test test-user-host bench bench-plots torture fuzz fuzz-diff gdb deps clean check-symbols compdb format-check check-layers
 all: $(BUILD)/numbat.elf user
 
 # V=1 shows the full commands
@@ -164,6 +170,19 @@ bench-plots: deps
 torture: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tests/torture --no-build --duration $(DURATION) $(if $(SMP),--smp $(SMP)) $(foreach s,$(SUITES),--suite '$(s)')
+
+# The system-call fuzzer as init (user/fuzz.c, tests/fuzz): SEED (default 1),
+# CALLS (default 100000), SMP CPUs (default 4) on 2 nodes (FUZZFLAGS="--nodes 1": one);
+# FUZZFLAGS passes options to tests/fuzz (e.g. --workers 1, --args "-t 100-200").
+# fuzz-diff runs `fuzz -d` on Numbat and under Linux and compares their hashes.
+FUZZ = $(PYTHON) tests/fuzz --no-build $(if $(SMP),--smp $(SMP)) $(FUZZFLAGS)
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	$(FUZZ) $(if $(SEED),--seed $(SEED)) $(if $(CALLS),--calls $(CALLS))
+
+fuzz-diff: deps
+	@$(MAKE) --no-print-directory all
+	$(FUZZ) --diff $(or $(SEED),1) $(or $(CALLS),20000)
 
 # The nb- commands (scripts/gdb/numbat.py) read the kernel's tasks, log,
 # per-CPU data, runqueues, VMAs and slabs from memory; docs/debugging.md.

@@ -405,11 +405,35 @@ class InitCheckTest(unittest.TestCase):
         self.assertEqual(c.failed, 1)
         self.assertIn("none", c.failures[0][2])
 
+    def test_forbid_output(self):
+        e, = self.load("""
+            [f]
+            smp = 2
+            init = fuzz -n 10
+            expect_exit = 0
+            forbid_output = fuzz: FAILED
+            \tWARNING:
+        """)
+        self.assertEqual(e.check.forbidden, ["fuzz: FAILED", "WARNING:"])
+        out = run.Outcome(e)
+        out.status = 1                           # status 0
+        run.judge_check(out, "fuzz (pid 1) exited with status 0\n")
+        self.assertEqual((out.rows[0][1].passed, out.rows[0][1].failed), (3, 0))
+        out = run.Outcome(e)
+        out.status = 1
+        run.judge_check(out, "WARNING: x at a.c:1 on cpu0\nfuzz (pid 1) exited with status 0\n")
+        c = out.rows[0][1]
+        self.assertEqual((c.passed, c.failed), (2, 1))
+        self.assertEqual(c.failures[0][0], "boot/forbidden_output")
+        self.assertEqual(c.failures[0][1], ["WARNING: x at a.c:1 on cpu0"])
+
     def test_user_matrix_loads(self):
         entries = {e.name: e for e in run.load_matrix(os.path.join(HERE, "matrix"))}
         self.assertEqual(entries["init-signal"].check.init, ("testhelper", "segv"))
         self.assertEqual(entries["init-signal"].check.exit_status, 139)
         self.assertEqual(entries["init-args"].check.init, ("hello", "a b c"))
+        self.assertEqual(entries["fuzz-n2"].check.init[0], "fuzz")
+        self.assertIn("fuzz: FAILED", entries["fuzz-n2"].check.forbidden)
 
 
 class MatrixTest(unittest.TestCase):

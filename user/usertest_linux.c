@@ -42,6 +42,8 @@
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT		26
 #endif
+#define FUTEX_CLOCK_REALTIME_	256
+#define FUTEX_WAIT_BITSET_	9
 #ifndef MADV_WIPEONFORK
 #define MADV_WIPEONFORK		18
 #define MADV_KEEPONFORK		19
@@ -271,6 +273,21 @@ static int mmap_refuses_more_than_ram(void)
 	return 0;
 }
 
+
+/*
+ * An offset past a file's largest size is EOVERFLOW before anything else
+ * about the file: the console's descriptors (a character device,
+ * ULONG_MAX) and MAP_HUGETLB (a hugetlbfs file, LLONG_MAX). Anonymous
+ * memory ignores the offset (the fuzzer).
+ */
+static int mmap_offset_past_the_file(void)
+{
+	CHECK_ERR(sys_mmap(ARENA, P, RW, MAP_PRIVATE | MAP_FIXED, 1, -P), EOVERFLOW);
+	CHECK_ERR(sys_mmap(ARENA, P, RW, MAP_ANON_SHARED | MAP_HUGETLB, -1, -P), EOVERFLOW);
+	CHECK_EQ(sys_mmap(ARENA, P, RW, FIXED, -1, -P), (long)ARENA);
+	arena_clear();
+	return 0;
+}
 /* The console (fd 0) is open but cannot be mapped: Linux's file checks, then ENODEV. */
 static int mmap_of_a_descriptor(void)
 {
@@ -408,6 +425,50 @@ static int futex_shared_needs_writable_private_memory(void)
 	CHECK_ERR(SYS(SYS_futex, ARENA + 3 * P, FUTEX_WAIT, 0, &zero), ETIMEDOUT);
 	CHECK_ERR(SYS(SYS_futex, ARENA + 9 * P, FUTEX_WAKE, 1), EFAULT);	/* a hole */
 	CHECK_EQ(SYS(SYS_futex, ARENA + 9 * P, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1), 0);
+	arena_clear();
+	return 0;
+}
+
+/*
+ * A shared futex in private memory: Linux pins its page, for writing, or
+ * for reading when it cannot write it (and then refuses it): either way
+ * the page is resident after (the fuzzer).
+ */
+static int futex_refused_page_is_faulted_in(void)
+{
+	MAP_AT(0, 2, PROT_READ, 0);
+	CHECK_EQ(resident(ARENA), 0);
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAKE, 1), EFAULT);
+	CHECK_EQ(resident(ARENA), 1);
+	CHECK_EQ(resident(ARENA + P), 0);
+	MAP_AT(1, 1, PROT_NONE, 0);				/* not readable: nothing faulted in */
+	CHECK_ERR(SYS(SYS_futex, ARENA + P, FUTEX_WAKE, 1), EFAULT);
+	CHECK_EQ(resident(ARENA + P), 0);
+	MAP_AT(2, 1, RW, 0);					/* writable: faulted in, and the key taken */
+	CHECK_EQ(SYS(SYS_futex, ARENA + 2 * P, FUTEX_WAKE, 1), 0);
+	CHECK_EQ(resident(ARENA + 2 * P), 1);
+	MAP_AT(3, 1, RW, 0);					/* a private futex: nothing touched */
+	CHECK_EQ(SYS(SYS_futex, ARENA + 3 * P, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1), 0);
+	CHECK_EQ(resident(ARENA + 3 * P), 0);
+	arena_clear();
+	return 0;
+}
+
+/*
+ * FUTEX_CLOCK_REALTIME is for FUTEX_WAIT_BITSET only (ENOSYS for FUTEX_WAIT
+ * too), and a wait's timeout is read and checked before that (the fuzzer).
+ */
+static int futex_clock_realtime_only_for_bitset(void)
+{
+	struct timespec zero = { 0, 0 }, bad = { 0, 2000000000L };
+
+	MAP_AT(0, 1, RW, 0);
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAIT | FUTEX_CLOCK_REALTIME_, 0, &zero), ENOSYS);
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAIT | FUTEX_CLOCK_REALTIME_, 0, ARENA + 8 * P), EFAULT);
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAIT | FUTEX_CLOCK_REALTIME_, 0, &bad), EINVAL);
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAKE | FUTEX_CLOCK_REALTIME_, 1), ENOSYS);
+	/* an absolute time long past: at once */
+	CHECK_ERR(SYS(SYS_futex, ARENA, FUTEX_WAIT_BITSET_ | FUTEX_CLOCK_REALTIME_, 0, &zero, NULL, -1), ETIMEDOUT);
 	arena_clear();
 	return 0;
 }
@@ -605,6 +666,94 @@ static int rlimit_memlock_for_root(void)
 	return 0;
 }
 
+/* ---------------------------------------------------------- mremap */
+
+#define MREMAP_MAYMOVE_		1
+#define MREMAP_FIXED_		2
+#define MREMAP_DONTUNMAP_	4
+
+static long sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new)
+{
+	return SYS(SYS_mremap, old, old_len, new_len, flags, new);
+}
+
+/*
+ * The fuzzer's mremap (issue 14): with MREMAP_DONTUNMAP alone, `new` is a
+ * hint, taken when it is free (Numbat moved the pages wherever it chose),
+ * and it is checked as a MREMAP_FIXED target is: aligned, and not over the
+ * old range (EINVAL).
+ */
+static int mremap_dontunmap_takes_a_hint(void)
+{
+	long r;
+
+	MAP_AT(0, 2, RW, 0);
+	ARENA[0] = 7;
+	r = sys_mremap(ARENA, 2 * P, 2 * P, MREMAP_MAYMOVE_ | MREMAP_DONTUNMAP_, ARENA + 16 * P);
+	CHECK_EQ(r, (long)(ARENA + 16 * P));
+	CHECK_EQ(ARENA[16 * P], 7);
+	CHECK_EQ(ARENA[0], 0);				/* the old range stays, empty */
+	/* not aligned, or over the old range: refused before anything moves */
+	CHECK_ERR(sys_mremap(ARENA, 2 * P, 2 * P, MREMAP_MAYMOVE_ | MREMAP_DONTUNMAP_, ARENA + 32 * P + 1), EINVAL);
+	CHECK_ERR(sys_mremap(ARENA, 2 * P, 2 * P, MREMAP_MAYMOVE_ | MREMAP_DONTUNMAP_, ARENA + P), EINVAL);
+	/* a hint that is not free: somewhere else */
+	ARENA[16 * P] = 9;
+	r = sys_mremap(ARENA + 16 * P, 2 * P, 2 * P, MREMAP_MAYMOVE_ | MREMAP_DONTUNMAP_, ARENA);
+	CHECK(r > 0 && r != (long)ARENA && r != (long)(ARENA + 16 * P));
+	CHECK_EQ(*(char *)r, 9);
+	SYS(SYS_munmap, r, 2 * P);
+	arena_clear();
+	return 0;
+}
+
+/*
+ * A move to a fixed target that shrinks: Linux unmaps the old range's tail
+ * before it looks at the old VMA, so an old range reaching past its VMA is
+ * no error when what stays fits in it.
+ */
+static int mremap_fixed_shrinks_before_checking(void)
+{
+	MAP_AT(0, 2, RW, 0);
+	ARENA[0] = 5;
+	CHECK_EQ(sys_mremap(ARENA, 4 * P, P, MREMAP_MAYMOVE_ | MREMAP_FIXED_, ARENA + 16 * P), (long)(ARENA + 16 * P));
+	CHECK_EQ(ARENA[16 * P], 5);
+	CHECK_EQ(probe_read(ARENA, NULL), SEGV_MAPERR);
+	CHECK_EQ(probe_read(ARENA + P, NULL), SEGV_MAPERR);	/* the tail went first */
+	arena_clear();
+	return 0;
+}
+
+/* The same length, without a move: the old address back, whatever the flags (Numbat: EINVAL). */
+static int mremap_to_the_same_length(void)
+{
+	MAP_AT(0, 2, RW, 0);
+	CHECK_EQ(sys_mremap(ARENA, 2 * P, 2 * P, 0, NULL), (long)ARENA);
+	CHECK_EQ(sys_mremap(ARENA, 2 * P, 2 * P - 100, MREMAP_MAYMOVE_, ARENA + 8 * P), (long)ARENA);
+	CHECK_EQ(sys_mremap(ARENA + P, P, P, 0, NULL), (long)(ARENA + P));
+	CHECK_ERR(sys_mremap(ARENA + 4 * P, P, P, 0, NULL), EFAULT);	/* but a VMA must be there */
+	arena_clear();
+	return 0;
+}
+
+/* Locked memory that mremap grows, in place or by a move, has the new part faulted in (the fuzzer). */
+static int mremap_populates_locked_growth(void)
+{
+	long r;
+
+	MAP_AT(0, 2, RW, 0);
+	CHECK_EQ(SYS(SYS_mlock, ARENA, 2 * P), 0);
+	CHECK_EQ(sys_mremap(ARENA, 2 * P, 4 * P, 0, NULL), (long)ARENA);		/* in place */
+	CHECK_EQ(resident(ARENA + 3 * P), 1);
+	r = sys_mremap(ARENA, 4 * P, 6 * P, MREMAP_MAYMOVE_ | MREMAP_FIXED_, ARENA + 16 * P);	/* moved */
+	CHECK_EQ(r, (long)(ARENA + 16 * P));
+	CHECK_EQ(resident(ARENA + 21 * P), 1);
+	MAP_AT(32, 2, RW, 0);							/* not locked: nothing */
+	CHECK_EQ(sys_mremap(ARENA + 32 * P, 2 * P, 4 * P, 0, NULL), (long)(ARENA + 32 * P));
+	CHECK_EQ(resident(ARENA + 35 * P), 0);
+	arena_clear();
+	return 0;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(mprotect_accepts_prot_sem),
 	KTAP_CASE(mprotect_checks_in_linux_order),
@@ -617,11 +766,14 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(mmap_hugetlb_answers),
 	KTAP_CASE(mmap_refuses_more_than_ram),
 	KTAP_CASE(mmap_of_a_descriptor),
+	KTAP_CASE(mmap_offset_past_the_file),
 	KTAP_CASE(mmap_droppable),
 	KTAP_CASE(brk_keeps_guard_gaps),
 	KTAP_CASE(stack_guard_gap_counts_reachable_memory),
 	KTAP_CASE(stack_growth_limits),
 	KTAP_CASE(futex_shared_needs_writable_private_memory),
+	KTAP_CASE(futex_clock_realtime_only_for_bitset),
+	KTAP_CASE(futex_refused_page_is_faulted_in),
 	KTAP_CASE(madvise_takes_linux_advice),
 	KTAP_CASE(madvise_wipeonfork),
 	KTAP_CASE(madvise_dontfork),
@@ -630,6 +782,10 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(madvise_populate),
 	KTAP_CASE(madvise_remove_answers),
 	KTAP_CASE(rlimit_memlock_for_root),
+	KTAP_CASE(mremap_dontunmap_takes_a_hint),
+	KTAP_CASE(mremap_fixed_shrinks_before_checking),
+	KTAP_CASE(mremap_to_the_same_length),
+	KTAP_CASE(mremap_populates_locked_growth),
 };
 
 int main(int argc, char **argv)

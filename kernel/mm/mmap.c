@@ -32,8 +32,9 @@
  *     (EINVAL); a length that rounds up to nothing, too many mappings, a
  *     length or MAP_FIXED range beyond TASK_SIZE (ENOMEM); a MAP_FIXED
  *     address unaligned, to the huge page for MAP_HUGETLB (EINVAL); page 0
- *     (EPERM); MAP_FIXED_NOREPLACE over a mapping (EEXIST); only then the
- *     mapping type and the flags it rules out (EINVAL, EOPNOTSUPP, ENODEV);
+ *     (EPERM); MAP_FIXED_NOREPLACE over a mapping (EEXIST); for the console
+ *     and hugetlbfs, an offset past the file's largest size (EOVERFLOW);
+ *     only then the mapping type and the flags it rules out (EINVAL, EOPNOTSUPP, ENODEV);
  *     last, memory: a private writable or shared mapping larger than RAM
  *     (ENOMEM, Linux's heuristic overcommit with no swap).
  *   mprotect: PROT_GROWSDOWN with PROT_GROWSUP, an unaligned start
@@ -283,10 +284,19 @@ long mmap_region(struct mm_struct *mm, unsigned long addr, unsigned long len,
  * address is known, as Linux does. Returns 0 with *vm_flags and *pgoff
  * completed, or -errno.
  */
-static int mmap_check_type(enum mmap_backing backing, unsigned long addr, unsigned long flags,
+static int mmap_check_type(enum mmap_backing backing, unsigned long addr, unsigned long len, unsigned long flags,
 			   unsigned long *vm_flags, unsigned long *pgoff)
 {
 	if (backing != MMAP_ANON) {		/* the console, or hugetlbfs: Linux's file rules */
+		/*
+		 * First the offset against the file's largest size (Linux's
+		 * file_mmap_ok, EOVERFLOW): a character device's is ULONG_MAX,
+		 * a regular file's (hugetlbfs) LLONG_MAX. (Found by the fuzzer.)
+		 */
+		unsigned long max = backing == MMAP_CONSOLE ? U64_MAX : LONG_MAX;
+
+		if (len > max || *pgoff > (max - len) >> PAGE_SHIFT)
+			return -EOVERFLOW;
 		switch (flags & MAP_TYPE) {
 		case MAP_SHARED:
 			flags &= LEGACY_MAP_MASK;
@@ -359,7 +369,7 @@ static long do_mmap(struct mm_struct *mm, enum mmap_backing backing, unsigned lo
 	addr = ret;
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
 		return -EEXIST;
-	ret = mmap_check_type(backing, addr, flags, &vm_flags, &pgoff);
+	ret = mmap_check_type(backing, addr, len, flags, &vm_flags, &pgoff);
 	if (ret)
 		return ret;
 	if (flags & MAP_NORESERVE)

@@ -24,7 +24,11 @@
  *
  * Linux's order of checks, so that every bad call gets Linux's errno:
  * flags, then old's alignment, then new_len (EINVAL), then whether a VMA
- * covers old (EFAULT), then the move's own checks.
+ * covers old (EFAULT), then the move's own checks. A move to `new`
+ * (MREMAP_FIXED, or MREMAP_DONTUNMAP, where `new` is a hint) first checks
+ * `new`, unmaps the target and the old tail, and only then the old VMA,
+ * as Linux's mremap_to() does (found by the fuzzer, user/fuzz.c). Locked
+ * memory that grows has its new part faulted in, as after mlock.
  */
 #include "kernel/mm/vma.h"
 #include "kernel/mm/pgtable.h"
@@ -117,7 +121,7 @@ long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, u
 	       unsigned long flags, unsigned long new)
 {
 	struct vm_area_struct *vma;
-	bool fixed = flags & MREMAP_FIXED, dontunmap = flags & MREMAP_DONTUNMAP;
+	bool fixed = flags & MREMAP_FIXED, dontunmap = flags & MREMAP_DONTUNMAP, locked = false;
 	long ret;
 
 	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
@@ -140,15 +144,37 @@ long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, u
 		goto out;
 	}
 	if (fixed || dontunmap) {
+		/*
+		 * Linux's mremap_to(), in its order: `new` is checked as a
+		 * target even when it is only a hint (DONTUNMAP alone); the
+		 * target and the old range's tail are unmapped before the old
+		 * VMA is looked at, so a failure after that leaves them unmapped,
+		 * and an old range reaching past its VMA is no error once what
+		 * stays of it fits.
+		 */
+		if (!IS_ALIGNED(new, PAGE_SIZE) || new_len > mm->task_size || new > mm->task_size - new_len) {
+			ret = -EINVAL;
+			goto out;
+		}
+		if (old + old_len > new && new + new_len > old) {	/* the two ranges overlap */
+			ret = -EINVAL;
+			goto out;
+		}
 		if (fixed) {
-			if (!IS_ALIGNED(new, PAGE_SIZE) || new_len > mm->task_size || new > mm->task_size - new_len) {
-				ret = -EINVAL;
+			ret = do_munmap(mm, new, new_len);
+			if (ret)
 				goto out;
-			}
-			if (old + old_len > new && new + new_len > old) {	/* the two ranges overlap */
-				ret = -EINVAL;
+		}
+		if (old_len > new_len) {
+			ret = do_munmap(mm, old + new_len, old_len - new_len);
+			if (ret)
 				goto out;
-			}
+			old_len = new_len;
+		}
+		vma = find_vma(mm, old);			/* the unmaps may have split it */
+		if (!vma || vma->vm_start > old) {
+			ret = -EFAULT;
+			goto out;
 		}
 		if (!old_len && !vma_is_shared(vma)) {		/* only a shared mapping can be duplicated */
 			ret = -EINVAL;
@@ -158,28 +184,19 @@ long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, u
 			ret = -EFAULT;
 			goto out;
 		}
-		if (fixed) {
-			ret = do_munmap(mm, new, new_len);
-			if (ret)
-				goto out;
-			vma = find_vma(mm, old);		/* the unmap may have split it */
-		} else {
-			new = get_unmapped_area(mm, 0, new_len, 0);
+		if (!fixed) {					/* DONTUNMAP: `new` is a hint */
+			new = get_unmapped_area(mm, new, new_len, 0);
 			if ((long)new < 0) {
 				ret = new;
 				goto out;
 			}
 		}
-		if (old_len > new_len) {
-			do_munmap(mm, old + new_len, old_len - new_len);
-			old_len = new_len;
-			vma = find_vma(mm, old);
-		}
+		locked = vma->vm_flags & VM_LOCKED;
 		ret = move_vma(mm, vma, old, old_len, new, new_len, dontunmap);
 		goto out;
 	}
-	if (old_len >= new_len) {			/* shrinking: the tail goes */
-		ret = do_munmap(mm, old + new_len, old_len - new_len);
+	if (old_len >= new_len) {			/* shrinking: the tail goes; the same length: nothing to do */
+		ret = old_len == new_len ? 0 : do_munmap(mm, old + new_len, old_len - new_len);
 		if (!ret)
 			ret = old;
 		goto out;
@@ -192,6 +209,7 @@ long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, u
 		ret = -EFAULT;
 		goto out;
 	}
+	locked = vma->vm_flags & VM_LOCKED;
 	if (old_len && old + old_len == vma->vm_end && vma_expandable(mm, vma, new_len - old_len)) {
 		vma_set_range(vma, vma->vm_start, vma->vm_end + new_len - old_len, vma->vm_pgoff);
 		vma_merge(mm, vma);
@@ -204,7 +222,14 @@ long vm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len, u
 		ret = (long)new < 0 ? (long)new : move_vma(mm, vma, old, old_len, new, new_len, false);
 	}
 out:
-	mmap_write_unlock(mm);
+	if (ret < 0 || !locked || new_len <= old_len) {
+		mmap_write_unlock(mm);
+		return ret;
+	}
+	/* locked memory that grew has its new part faulted in, as Linux's mm_populate after mremap */
+	mmap_write_downgrade(mm);
+	__mm_populate(mm, ret + old_len, new_len - old_len, true);
+	mmap_read_unlock(mm);
 	return ret;
 }
 

@@ -143,12 +143,23 @@ static int get_futex_key(u32 __user *uaddr, bool shared, struct futex_key *key)
 	 * needs at least to be readable.
 	 */
 	if (!(vma->vm_flags & (shared_mapping ? VM_READ | VM_WRITE : VM_WRITE))) {
+		/*
+		 * Linux pins a private page it cannot write for reading before
+		 * it refuses it: the page is faulted in all the same, and
+		 * mincore says so after (found by the fuzzer).
+		 */
+		if (!shared_mapping && (vma->vm_flags & VM_READ))
+			(void)faultin_page(vma, a & PAGE_MASK, false);
 		mmap_read_unlock(mm);
 		return -EFAULT;
 	}
-	mmap_read_unlock(mm);
-	if (!shared_mapping)
+	if (!shared_mapping) {
+		/* pinned for writing, as Linux does: faulted in, its copy-on-write broken */
+		(void)faultin_page(vma, a & PAGE_MASK, true);
+		mmap_read_unlock(mm);
 		return 0;
+	}
+	mmap_read_unlock(mm);
 	for (int tries = 0; tries < 3; tries++) {
 		phys_addr_t pa;
 		if (get_user(v, uaddr))		/* faults the page in */
@@ -373,7 +384,17 @@ long do_futex(u32 __user *uaddr, int op, u32 val, unsigned long utime, u32 __use
 	bool shared = !(op & FUTEX_PRIVATE_FLAG);
 	long timeout = -1, r;
 
-	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
+	/*
+	 * Linux's order: a wait's timeout is read and checked first (EFAULT,
+	 * EINVAL), then FUTEX_CLOCK_REALTIME, which only FUTEX_WAIT_BITSET
+	 * takes (ENOSYS, FUTEX_WAIT included; found by the fuzzer).
+	 */
+	if (utime && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET)) {
+		r = timespec_to_ns((const void __user *)utime, &timeout);
+		if (r)
+			return r;
+	}
+	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
@@ -381,9 +402,6 @@ long do_futex(u32 __user *uaddr, int op, u32 val, unsigned long utime, u32 __use
 		/* fall through */
 	case FUTEX_WAIT_BITSET:
 		if (utime) {
-			r = timespec_to_ns((const void __user *)utime, &timeout);
-			if (r)
-				return r;
 			if (cmd == FUTEX_WAIT_BITSET) {	/* absolute, on the chosen clock */
 				long now = (op & FUTEX_CLOCK_REALTIME) ? ktime_get_real_ns() : ktime_get_ns();
 				timeout = timeout > now ? timeout - now : 0;

@@ -7,9 +7,19 @@
  * words instead of the self-tests or the monitor; when it ends, QEMU exits
  * through isa-debug-exit with the program's status (0..255, or 128 + the
  * signal that killed it), which scripts/numbat_boot.py hands to the host.
+ *
+ * init.leak_check: after init ends, the same leak accounting the self-test
+ * suites end with (kernel/selftest.c): every leak counter (free pages,
+ * slab objects, mm_structs, tasks...) must come back to where it was just
+ * before init started, and one line says whether it did. The fuzzer's
+ * runs (tests/fuzz, `make fuzz`) boot with it: a call that leaks a page
+ * shows there even when no check of the program's own can see it.
  */
 #include "kernel/proc/proc.h"
 #include "kernel/proc/signal.h"
+#include "kernel/proc/usertest.h"
+#include "kernel/selftest.h"
+#include "kernel/sync/rcupdate.h"
 #include "kernel/cmdline.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
@@ -33,6 +43,17 @@ static int parse_init(const char *val)
 }
 CMDLINE_PARAM("init", parse_init, "run module NAME as the first process (pid 1), then exit QEMU with its status");
 
+static bool init_leak_check;
+
+static int set_init_leak_check(const char *unused)
+{
+	(void)unused;
+	init_leak_check = true;
+	return 0;
+}
+CMDLINE_FLAG("init.leak_check", set_init_leak_check,
+	     "after init= ends, check that no page, slab object, mm or task leaked (one line says)");
+
 bool init_requested(void)
 {
 	return init_name[0] != 0;
@@ -49,14 +70,26 @@ void describe_status(const char *name, int pid, int status)
 
 void run_init_process(void)
 {
-	int pid = spawn_init(init_name), status = 0;
+	long before[MAX_LEAK_COUNTERS];
+	int pid, status = 0, n = 0;
 
+	if (init_leak_check) {
+		/* where the counters must come back to: nothing borrowed, nothing pending */
+		flush_lazy_mms();
+		rcu_barrier();
+		n = leak_counters_snapshot(before);
+	}
+	pid = spawn_init(init_name);
 	if (pid < 0) {
 		printk(KERN_ERR "init: cannot run %s (error %d)\n", init_name, pid);
 		qemu_exit(127);
 	}
 	wait_user(pid, &status);
 	describe_status(init_name, pid, status);
+	/* the status stays the program's: the line is what tells a leak (tests/fuzz reads it) */
+	if (init_leak_check)
+		console_printf("init: leak_check: %s\n",
+			       leak_counters_leaked(before, n, "init: ", init_name) ? "LEAKED" : "no leak");
 	qemu_exit(status_to_exit_code(status));
 }
 

@@ -50,18 +50,22 @@ static inline void probe_install(void)
 }
 
 /*
- * Reads the byte at p (write = 0) into *val, or writes *val there. Returns
- * the fault: .sig 0 when the access went through.
+ * Reads size bytes (1 or 8, aligned) at p into *val (write = 0), or writes
+ * *val there. Returns the fault: .sig 0 when the access went through.
  */
-static inline struct probe_fault probe_access(unsigned long p, int write, unsigned char *val)
+static inline struct probe_fault probe_access(unsigned long p, int write, int size, unsigned long *val)
 {
 	struct probe_fault f = { 0, 0, 0 };
 
 	probe_seen.sig = 0;
 	if (sigsetjmp(probe_jmp, 1) == 0) {
 		probe_armed = 1;
-		if (write)
-			*(volatile unsigned char *)p = *val;
+		if (write && size == 8)
+			*(volatile unsigned long *)p = *val;
+		else if (write)
+			*(volatile unsigned char *)p = (unsigned char)*val;
+		else if (size == 8)
+			*val = *(volatile unsigned long *)p;
 		else
 			*val = *(volatile unsigned char *)p;
 		probe_armed = 0;
@@ -74,21 +78,22 @@ static inline struct probe_fault probe_access(unsigned long p, int write, unsign
 	return f;
 }
 
-/* The si_code of a read of p, 0 if it went through (the byte read goes to *val if val). */
+/* The si_code of a read of the byte at p, 0 if it went through (the byte goes to *val if val). */
 static inline int probe_read(const void *p, unsigned char *val)
 {
-	unsigned char v = 0;
-	struct probe_fault f = probe_access((unsigned long)p, 0, &v);
+	unsigned long v = 0;
+	struct probe_fault f = probe_access((unsigned long)p, 0, 1, &v);
 
 	if (val)
-		*val = v;
+		*val = (unsigned char)v;
 	return f.sig ? f.code : 0;
 }
 
-/* The si_code of a write of v to p, 0 if it went through. */
+/* The si_code of a write of v to the byte at p, 0 if it went through. */
 static inline int probe_write(void *p, unsigned char v)
 {
-	struct probe_fault f = probe_access((unsigned long)p, 1, &v);
+	unsigned long w = v;
+	struct probe_fault f = probe_access((unsigned long)p, 1, 1, &w);
 
 	return f.sig ? f.code : 0;
 }
