@@ -78,6 +78,7 @@ static struct {
 } opt = { 1, DEFAULT_CALLS, DEFAULT_EVERY, 1, 0, 0, 0 };
 
 static struct fz workers[MAX_WORKERS];
+static unsigned long scratch[MAX_WORKERS][SCRATCH_WORDS];	/* memory-policy calls' arguments */
 static struct page_model pages[MAX_WORKERS][ARENA_PAGES], heap_pages[HEAP_PAGES];
 /* mincore's vectors, one per worker: the workers' calls run at once */
 static unsigned char vec_bufs[MAX_WORKERS][ARENA_PAGES + HEAP_PAGES + 64];
@@ -368,8 +369,11 @@ static void act_yield(struct fz *fz, struct call *c)
 
 /* A system call: its name, weight, effect, reach, A_BITS flags, then the kinds of its arguments. */
 #define SYSCALL(name, weight, effect, reach, bits, ...) \
-	{ #name, SYS_##name, weight, { __VA_ARGS__ }, bits, effect, reach, NULL }
-#define ACTION(name, weight, fn) { name, -1, weight, { A_NONE }, 0, E_NONE, R_NONE, fn }
+	{ #name, SYS_##name, weight, { __VA_ARGS__ }, bits, effect, reach, NULL, 0 }
+#define ACTION(name, weight, fn) { name, -1, weight, { A_NONE }, 0, E_NONE, R_NONE, fn, 0 }
+/* One that changes nothing the model knows, drawn only where the answers are comparable (see below). */
+#define SOLO(name, weight, bits, ...) \
+	{ #name, SYS_##name, weight, { __VA_ARGS__ }, bits, E_NONE, R_NONE, NULL, 1 }
 
 static const struct call_desc calls[] = {
 	SYSCALL(mmap, 20, E_MMAP, R_INSIDE, 0, A_ADDR, A_LEN, A_PROT, A_MMAP_FLAGS, A_FD, A_OFF),
@@ -387,12 +391,24 @@ static const struct call_desc calls[] = {
 	SYSCALL(brk, 4, E_BRK, R_NONE, 0, A_BRK),
 	SYSCALL(futex, 5, E_FUTEX, R_NONE, 0, A_UADDR, A_FUTEX_OP, A_VAL, A_TIMEOUT, A_UADDR, A_VAL),
 	/*
-	 * Memory policies and SysV shared memory (mbind, set_mempolicy,
-	 * get_mempolicy, migrate_pages, shmget, shmat, shmdt, shmctl) go here
-	 * once the kernel has them: an mbind or shmat that changes a range in
-	 * the regions is E_FORGET (the model learns the pages again by
-	 * touching them); one that cannot is E_NONE.
+	 * Memory policies and SysV shared memory. None changes what the model
+	 * knows: a page moved to another node keeps its data, and a segment
+	 * attached where the kernel chooses (never in a region: the arena is
+	 * reserved) is detached at once (settle_shmat). They are "solo": Linux
+	 * numbers segments and places pages by its own rules, so differential
+	 * mode never draws them, and a forked child does not either (its
+	 * segments would outlive it: main removes those of the process).
 	 */
+	SOLO(mbind, 2, 0x7, A_ADDR, A_LEN, A_MPOL_MODE, A_NODEMASK, A_MAXNODE, A_BITS),
+	SOLO(set_mempolicy, 2, 0, A_MPOL_MODE, A_NODEMASK, A_MAXNODE),
+	SOLO(get_mempolicy, 2, 0x7, A_VEC, A_NODEMASK, A_MAXNODE, A_ADDR, A_BITS),
+	SOLO(set_mempolicy_home_node, 1, 0x1, A_ADDR, A_LEN, A_SHMKEY, A_BITS),
+	SOLO(migrate_pages, 1, 0, A_PID, A_MAXNODE, A_NODEMASK, A_NODEMASK),
+	SOLO(move_pages, 2, 0x6, A_PID, A_BITS, A_PAGES, A_NODES, A_VEC, A_BITS),
+	SOLO(shmget, 2, 0xfff, A_SHMKEY, A_LEN, A_BITS),
+	SOLO(shmat, 2, 0xf000, A_SHMID, A_SHMADDR, A_BITS),
+	SOLO(shmdt, 1, 0, A_ADDR),
+	SOLO(shmctl, 2, 0, A_SHMID, A_SHMCMD, A_VEC),
 	ACTION("touch", TOUCH_WEIGHT, act_touch),
 	ACTION("fork", 1, act_fork),
 	ACTION("thread", 1, act_thread),
@@ -546,14 +562,52 @@ static void settle_mremap(struct fz *fz, struct call *c)
 
 static const struct call_desc *pick_desc(struct fz *fz)
 {
-	long w = (long)rnd_below(&fz->rng, total_weight);
+	for (;;) {
+		long w = (long)rnd_below(&fz->rng, total_weight);
+		size_t i;
 
-	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
-		w -= calls[i].weight;
-		if (w < 0)
+		for (i = 0; i < sizeof(calls) / sizeof(calls[0]) - 1; i++) {
+			w -= calls[i].weight;
+			if (w < 0)
+				break;
+		}
+		if (!calls[i].solo || (!opt.diff && !fz->child))
 			return &calls[i];
 	}
-	return &calls[0];
+}
+
+/* ---------------------------------------------------------- SysV segments */
+
+#define MAX_SHM_IDS	128
+static int shm_ids[MAX_SHM_IDS], nshm;		/* this process's segments (its threads' too) */
+
+/* shmget's answer: a segment to remove at the end (one more than room for: removed now). */
+static void settle_shmget(struct call *c)
+{
+	int n;
+
+	if (c->ret < 0)
+		return;
+	n = __atomic_fetch_add(&nshm, 1, __ATOMIC_RELAXED);
+	if (n < MAX_SHM_IDS)
+		shm_ids[n] = (int)c->ret;
+	else
+		SYS(SYS_shmctl, c->ret, 0 /* IPC_RMID */, 0);
+}
+
+/* shmat's answer: attached where the kernel chose, detached at once and reported as ELSEWHERE. */
+static void settle_shmat(struct call *c)
+{
+	if (c->ret < 0 && c->ret > -4096)
+		return;
+	SYS(SYS_shmdt, c->ret);
+	c->ret = (long)ELSEWHERE;
+}
+
+static void remove_segments(void)
+{
+	for (int i = 0; i < nshm && i < MAX_SHM_IDS; i++)
+		SYS(SYS_shmctl, shm_ids[i], 0 /* IPC_RMID */, 0);
 }
 
 /* -w PAGE: what the model believes of one page of the arena, each time that changes. */
@@ -609,7 +663,8 @@ static void fz_call(struct fz *fz)
 	{
 		struct draw x = { &fz->rng, fz->rg, fz->nregions, opt.diff, fz->child, mlock_future,
 				  opt.workers > 1 && !fz->child, fz->brk0, (unsigned long)vec_bufs[fz->id],
-				  (unsigned long)&zero_timeout, (unsigned long)&bad_timeout };
+				  (unsigned long)&zero_timeout, (unsigned long)&bad_timeout, scratch[fz->id],
+				  shm_ids, nshm < MAX_SHM_IDS ? nshm : MAX_SHM_IDS };
 		draw_call(&x, c);
 	}
 	if (tracing(c))
@@ -619,6 +674,10 @@ static void fz_call(struct fz *fz)
 		settle_mmap(fz, c);
 	else if (d->nr == SYS_mremap)
 		settle_mremap(fz, c);
+	else if (d->nr == SYS_shmget)
+		settle_shmget(c);
+	else if (d->nr == SYS_shmat)
+		settle_shmat(c);
 	for (int k = 0; k < 6 && d->args[k] != A_NONE; k++)
 		fold(fz, d->args[k] == A_BRK ? heap_relative(fz, c->a[k]) : relative(fz, c->a[k]));
 	fold(fz, d->nr == SYS_brk ? heap_relative(fz, c->ret) : relative(fz, c->ret));
@@ -751,6 +810,7 @@ int main(int argc, char **argv)
 	worker_main(&workers[0]);
 	for (int w = 1; w < opt.workers; w++)
 		pthread_join(threads[w], NULL);
+	remove_segments();
 	for (int w = 0; w < opt.workers; w++) {
 		failures += workers[w].failures;
 		accesses += workers[w].accesses;

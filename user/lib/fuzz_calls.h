@@ -12,6 +12,9 @@
 
 #include "fuzz_args.h"
 
+#ifndef SYS_set_mempolicy_home_node
+#define SYS_set_mempolicy_home_node	450	/* Linux 5.17; older C libraries do not name it */
+#endif
 #define MADV_COLLAPSE_ADVICE	25
 #define MAX_TRIES		8	/* draws of arguments before falling back to a safe call */
 #define MAP_DROPPABLE_TYPE	0x08
@@ -22,7 +25,9 @@
 			 0x800 | 0x1000 | 0x80000 | 0x4000000 | 0x200 | 0x400)
 
 enum arg { A_NONE, A_ADDR, A_LEN, A_PROT, A_MPROT, A_MMAP_FLAGS, A_FD, A_OFF, A_ADVICE, A_BITS,
-	   A_VEC, A_UADDR, A_FUTEX_OP, A_VAL, A_TIMEOUT, A_BRK };
+	   A_VEC, A_UADDR, A_FUTEX_OP, A_VAL, A_TIMEOUT, A_BRK,
+	   /* memory policies and SysV shared memory */
+	   A_MPOL_MODE, A_NODEMASK, A_MAXNODE, A_PID, A_PAGES, A_NODES, A_SHMKEY, A_SHMID, A_SHMADDR, A_SHMCMD };
 enum effect { E_NONE, E_MMAP, E_MUNMAP, E_MPROTECT, E_MADVISE, E_LOCK, E_MLOCKALL, E_MINCORE, E_BRK,
 	      E_MREMAP, E_FUTEX, E_FORGET };
 /* How far a call may reach: only inside the regions, or past their end up to the hole there. */
@@ -40,6 +45,7 @@ struct call_desc {
 	enum effect effect;
 	enum reach reach;		/* of the range in args 0 and 1, when it could change memory */
 	void (*action)(struct fz *fz, struct call *c);
+	int solo;			/* drawn neither in differential mode nor by a forked child */
 };
 
 struct call {
@@ -61,7 +67,13 @@ struct draw {
 	int racing;			/* other workers share the mm: one may mlockall(MCL_CURRENT) any time */
 	unsigned long brk0;		/* the heap's first page */
 	unsigned long vec, zero_timeout, bad_timeout;	/* user buffers that work */
+	unsigned long *scratch;		/* SCRATCH_WORDS words of this worker's: node masks, page and node arrays */
+	const int *shm_ids;		/* segments this process made (shmget), and how many */
+	int nshm;
 };
+
+#define SCRATCH_WORDS	64
+#define SCRATCH_PAGES	16		/* move_pages: words 16-31 hold the pages, 32-39 the nodes */
 
 /*
  * The advice Linux 6.12 knows, then five no kernel does. (MADV_GUARD_INSTALL
@@ -185,6 +197,44 @@ static unsigned long gen_arg(const struct draw *x, const struct call *c, int k)
 		/* never NULL: a wait whose value matches must not sleep */
 		return PICK(r, ((const unsigned long[]){ x->zero_timeout, x->zero_timeout,
 							 x->bad_timeout, AUX_HOLE, KERNEL_TEXT_ADDR }));
+	case A_MPOL_MODE:	/* a mode (and one too many), sometimes a flag or a bit nobody knows */
+		v = rnd_below(r, 8);
+		v |= chance(r, 10) ? 1UL << 15 : 0;	/* MPOL_F_STATIC_NODES */
+		v |= chance(r, 10) ? 1UL << 14 : 0;	/* MPOL_F_RELATIVE_NODES */
+		v |= chance(r, 4) ? 1UL << 13 : 0;	/* MPOL_F_NUMA_BALANCING */
+		return chance(r, 3) ? v | 1UL << (16 + rnd_below(r, 16)) : v;
+	case A_NODEMASK:
+		v = rnd_below(r, 100);
+		x->scratch[0] = v < 60 ? 1 + rnd_below(r, 3) : v < 70 ? 1 + rnd_below(r, 15) : v < 80 ? 0 : rnd(r);
+		x->scratch[1] = chance(r, 10) ? rnd(r) : 0;
+		if (v < 85)
+			return (unsigned long)x->scratch;
+		return PICK(r, ((const unsigned long[]){ 0, AUX_RO, AUX_HOLE, KERNEL_TEXT_ADDR, 1 }));
+	case A_MAXNODE:
+		return PICK(r, ((const unsigned long[]){ 0, 1, 2, 3, 64, 65, 65, 65, 128, 1025, 4096, 1UL << 40 }));
+	case A_PID:		/* itself, mostly: a fuzzer moves no other process's memory */
+		return chance(r, 85) ? 0 : PICK(r, ((const unsigned long[]){ -1UL, 999999, 1UL << 31 }));
+	case A_PAGES:
+		for (int k = 0; k < SCRATCH_PAGES; k++) {
+			const struct region *rg = &x->rg[0];
+			x->scratch[16 + k] = chance(r, 90) ? rg->base + rnd_below(r, rg->npages) * FZ_PAGE :
+				PICK(r, ((const unsigned long[]){ 0, AUX_RO, AUX_HOLE, KERNEL_TEXT_ADDR, rg->base + 1 }));
+		}
+		return chance(r, 90) ? (unsigned long)&x->scratch[16] : PICK(r, ((const unsigned long[]){ 0, AUX_HOLE }));
+	case A_NODES:
+		for (int k = 0; k < SCRATCH_PAGES; k++)
+			((int *)&x->scratch[32])[k] = chance(r, 90) ? (int)rnd_below(r, 4) : (int)PICK(r, ((const unsigned long[]){ -1UL, 99, 1UL << 20 }));
+		return chance(r, 40) ? 0 : (unsigned long)&x->scratch[32];	/* none: where the pages are */
+	case A_SHMKEY:
+		return chance(r, 70) ? 0 : 1 + rnd_below(r, 4);		/* IPC_PRIVATE, or a key */
+	case A_SHMID:
+		if (x->nshm && chance(r, 85))
+			return (unsigned long)(long)x->shm_ids[rnd_below(r, x->nshm)];
+		return PICK(r, ((const unsigned long[]){ 0, 1, -1UL, 1UL << 31, 12345 }));
+	case A_SHMADDR:		/* the kernel's choice (detached at once), or an address it must refuse */
+		return chance(r, 85) ? 0 : PICK(r, ((const unsigned long[]){ 1, 0x1000, KERNEL_TEXT_ADDR, BEYOND_ALL }));
+	case A_SHMCMD:		/* IPC_RMID, IPC_SET, IPC_STAT, IPC_INFO, SHM_STAT, SHM_INFO, SHM_LOCK, ... */
+		return PICK(r, ((const unsigned long[]){ 0, 1, 2, 2, 2, 3, 13, 14, 11, 12, 99, -1UL }));
 	case A_BRK:
 		if (chance(r, 85))
 			return x->brk0 + rnd_below(r, HEAP_PAGES / 2) * FZ_PAGE + (chance(r, 20) ? rnd_below(r, FZ_PAGE) : 0);
