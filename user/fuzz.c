@@ -5,7 +5,9 @@
  *
  * From one seed it issues random sequences of mmap, munmap, mprotect,
  * madvise, mremap, mlock, mlock2, munlock, mlockall, munlockall, mincore,
- * msync, brk and futex, with arguments drawn from valid and hostile sets
+ * msync, brk and futex, and of the memory-policy and SysV shared-memory
+ * calls (mbind, set_mempolicy, get_mempolicy, migrate_pages, move_pages,
+ * shmget, shmat, shmdt, shmctl...), with arguments drawn from valid and hostile sets
  * (unaligned, zero and huge lengths, every flag bit, kernel addresses,
  * unmapped and read-only user buffers), between reads and writes of the
  * memory, forks and threads. A run replays exactly from its seed.
