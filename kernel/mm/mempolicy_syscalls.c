@@ -25,7 +25,7 @@
 #include "kernel/lib/string.h"
 
 #define MPOL_MAX_MAXNODE	(PAGE_SIZE * 8)	/* Linux: more bits than a page holds is EINVAL */
-#define MOVE_PAGES_CHUNK	16		/* move_pages(2) status entries between reschedules */
+#define MOVE_PAGES_CHUNK	16		/* move_pages(2): entries read, moved under mmap_lock, then reported */
 
 /* ---- ranges and node masks ---- */
 
@@ -600,31 +600,42 @@ long mpol_move_pages(struct mm_struct *mm, unsigned long nr_pages, const void __
 	nodemask_t mems = node_states_memory();
 	long err = 0;
 
-	mmap_read_lock(mm);
-	for (unsigned long i = 0; i < nr_pages; i++) {
-		unsigned long addr;
-		int node, st;
+	/*
+	 * A chunk at a time: the caller's arrays are read before mmap_lock is
+	 * taken and the statuses written after it is dropped, because an
+	 * access to user memory may fault, and the fault takes mmap_lock of
+	 * the caller's mm (this one, when pid is 0): for reading again
+	 * behind a writer that queued meanwhile, a deadlock (found by the
+	 * fuzzer). An error stops at its entry; the entries before it are
+	 * done and their statuses stored, as Linux does.
+	 */
+	for (unsigned long i = 0; i < nr_pages && !err; i += MOVE_PAGES_CHUNK) {
+		unsigned long addr[MOVE_PAGES_CHUNK];
+		int node[MOVE_PAGES_CHUNK], st[MOVE_PAGES_CHUNK], n = 0;
 
-		err = -EFAULT;
-		if (get_user(addr, (unsigned long __user *)pages + i))
-			break;
-		if (nodes) {
-			if (get_user(node, nodes + i))
+		for (; n < MOVE_PAGES_CHUNK && i + n < nr_pages; n++) {
+			err = -EFAULT;
+			if (get_user(addr[n], (unsigned long __user *)pages + i + n))
 				break;
-			err = -ENODEV;
-			if (node < 0 || node >= MPOL_MAX_USER_NODES || !node_isset(node, &mems))
-				break;
-			st = move_one_page(mm, addr, node, flags);
-		} else {
-			st = page_status(mm, addr);
+			if (nodes) {
+				if (get_user(node[n], nodes + i + n))
+					break;
+				err = -ENODEV;
+				if (node[n] < 0 || node[n] >= MPOL_MAX_USER_NODES || !node_isset(node[n], &mems))
+					break;
+			}
+			err = 0;
 		}
-		err = -EFAULT;
-		if (put_user(st, status + i))
-			break;
-		err = 0;
-		if (i % MOVE_PAGES_CHUNK == MOVE_PAGES_CHUNK - 1)
-			cond_resched();
+		mmap_read_lock(mm);
+		for (int k = 0; k < n; k++)
+			st[k] = nodes ? move_one_page(mm, addr[k], node[k], flags) : page_status(mm, addr[k]);
+		mmap_read_unlock(mm);
+		for (int k = 0; k < n; k++)
+			if (put_user(st[k], status + i + k)) {
+				err = -EFAULT;
+				break;
+			}
+		cond_resched();
 	}
-	mmap_read_unlock(mm);
 	return err;
 }
