@@ -313,6 +313,29 @@ static int do_divide(void *arg)
 	return 10 / zero;
 }
 
+static void never_runs(int sig)
+{
+	(void)sig;
+	_exit(1);
+}
+
+/* A SIGSEGV with a handler (SA_NODEFER) and no stack for its frame: killed by SIGSEGV. */
+static int segv_without_a_stack(void *arg)
+{
+	struct sigaction sa = { .sa_handler = never_runs, .sa_flags = SA_NODEFER };
+
+	(void)arg;
+	sigaction(SIGSEGV, &sa, NULL);
+	__asm__ volatile("mov $0x1000, %%rsp\n\tmovb $1, 0" ::: "memory");
+	return 0;
+}
+
+static int segv_frame_fails_fatally(void)
+{
+	CHECK_SIGNALED(ktap_child(segv_without_a_stack, NULL), SIGSEGV);
+	return 0;
+}
+
 static int exceptions_become_signals(void)
 {
 	CHECK_SIGNALED(ktap_child(do_int3, NULL), SIGTRAP);
@@ -434,6 +457,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(tgkill_reaches_thread),
 	KTAP_CASE(ignored_default_is_harmless),
 	KTAP_CASE(exceptions_become_signals),
+	KTAP_CASE(segv_frame_fails_fatally),
 	KTAP_CASE(sigsuspend_waits_and_restores),
 	KTAP_CASE(sa_restart_restarts),
 	KTAP_CASE(kill_finds_zombie_until_reaped),

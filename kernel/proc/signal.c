@@ -407,7 +407,19 @@ void do_signal(struct pt_regs *regs)
 		fill_siginfo(p, sig, &info, &si);
 		spin_unlock_irq(&sh->siglock);
 		if (setup_rt_frame(sig, &ka, &si, oldmask, regs)) {
-			force_sig_fault(SIGSEGV, SI_KERNEL, regs->rsp, regs);	/* no room for the frame */
+			/*
+			 * No room for the frame: SIGSEGV. If SIGSEGV is what could
+			 * not be delivered, its handler cannot run either: it is
+			 * fatal, as Linux's force_sigsegv() makes it (a handler
+			 * with SA_NODEFER was otherwise forced again and again,
+			 * and the CPU never left the kernel; found by the fuzzer).
+			 */
+			if (sig == SIGSEGV) {
+				spin_lock_irq(&sh->siglock);
+				sh->action[SIGSEGV - 1].handler = SIG_DFL;
+				spin_unlock_irq(&sh->siglock);
+			}
+			force_sig_fault(SIGSEGV, SI_KERNEL, regs->rsp, regs);
 			continue;
 		}
 		return;			/* one handler per return, as Linux */
