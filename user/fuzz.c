@@ -64,7 +64,7 @@ struct fz {
 	int id;
 	struct rng rng;
 	uint64_t hash;
-	unsigned long done, todo;
+	unsigned long done, quota;	/* calls made, and the number to stop at */
 	struct region rg[2];		/* the arena; the heap (worker 0 only) */
 	int nregions;
 	int child;			/* a forked child: no more forks */
@@ -303,8 +303,8 @@ static void act_fork(struct fz *fz, struct call *c)
 			if ((saved[k].flags & PF_KIND_KNOWN) && rg->pages[sample[k]].state == PS_MAPPED &&
 			    model_expect(rg, sample[k], 1) == EXPECT_OK)
 				mb->wrote[k] = !touch_page(fz, c, rg, sample[k], 1, token);
-		fz->todo = fz->done + CHILD_CALLS;
-		while (fz->done < fz->todo)
+		fz->quota = fz->done + CHILD_CALLS;
+		while (fz->done < fz->quota)
 			fz_call(fz);
 		mb->hash = fz->hash;
 		mb->failures = fz->failures;
@@ -337,8 +337,8 @@ static void *thread_main(void *arg)
 {
 	struct fz *fz = arg;
 
-	fz->todo = fz->done + THREAD_CALLS;
-	while (fz->done < fz->todo)
+	fz->quota = fz->done + THREAD_CALLS;
+	while (fz->done < fz->quota)
 		fz_call(fz);
 	return NULL;
 }
@@ -346,7 +346,7 @@ static void *thread_main(void *arg)
 /* A few calls from another thread of the process, while this one waits. */
 static void act_thread(struct fz *fz, struct call *c)
 {
-	unsigned long todo = fz->todo;
+	unsigned long quota = fz->quota;
 	pthread_t t;
 
 	if (fz->child)
@@ -356,7 +356,7 @@ static void act_thread(struct fz *fz, struct call *c)
 	if (!c->ret)
 		pthread_join(t, NULL);
 	fold(fz, c->ret);		/* only now: the thread folds its calls into the same hash */
-	fz->todo = todo;
+	fz->quota = quota;
 }
 
 /* ---------------------------------------------------------- the calls */
@@ -723,7 +723,7 @@ static void *worker_main(void *arg)
 {
 	struct fz *fz = arg;
 
-	while (fz->done < fz->todo)
+	while (fz->done < fz->quota)
 		fz_call(fz);
 	return NULL;
 }
@@ -804,11 +804,11 @@ int main(int argc, char **argv)
 	for (int w = 0; w < opt.workers; w++) {
 		if (setup_worker(&workers[w], w))
 			return 2;
-		workers[w].todo = opt.calls / opt.workers + (w == 0 ? opt.calls % opt.workers : 0);
+		workers[w].quota = opt.calls / opt.workers + (w == 0 ? opt.calls % opt.workers : 0);
 	}
 	for (int w = 1; w < opt.workers; w++)
 		if (pthread_create(&threads[w], NULL, worker_main, &workers[w]))
-			workers[w].todo = 0;
+			workers[w].quota = 0;
 	worker_main(&workers[0]);
 	for (int w = 1; w < opt.workers; w++)
 		pthread_join(threads[w], NULL);
