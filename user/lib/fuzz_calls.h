@@ -84,9 +84,38 @@ static const int madvice[] = { 0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 
 			       25, 100, 101, 5, 7, 26, 99, -1 };
 
 /* Would this value of A_ADVICE, A_MMAP_FLAGS... give different answers on Linux 6.1 and 6.12, or on Numbat by design? */
+/*
+ * Is [addr, addr + len) one VMA on Linux as on Numbat, as far as the model
+ * knows (fuzz_model.h, model_new_vma)? Pages of one mapping, with the same
+ * rights. A range that does not start in a region is refused on both.
+ */
+static int one_mapping(const struct draw *x, unsigned long addr, unsigned long len)
+{
+	unsigned long first, last;
+
+	for (int i = 0; i < x->nregions; i++) {
+		const struct page_model *pg = x->rg[i].pages;
+
+		if (addr < x->rg[i].base || addr >= region_end(&x->rg[i]))
+			continue;
+		if (len > region_end(&x->rg[i]) - addr || !region_span(&x->rg[i], addr, len, &first, &last))
+			return 0;
+		for (unsigned long p = first; p < last; p++)
+			if (!pg[p].vma || pg[p].vma != pg[first].vma || pg[p].state != PS_MAPPED ||
+			    !(pg[p].flags & PF_PROT) || pg[p].prot != pg[first].prot)
+				return 0;
+		return 1;
+	}
+	return 1;
+}
+
 static int differs_by_design(const struct draw *x, const struct call *c)
 {
 	unsigned long first, last;
+
+	if (c->d->nr == SYS_mremap && c->a[1] > FZ_PAGE && !(c->a[0] & (FZ_PAGE - 1)) &&
+	    !one_mapping(x, c->a[0], c->a[1]))
+		return 1;	/* Linux may keep apart, by their anon_vmas, VMAs Numbat merged */
 
 	if (c->d->nr == SYS_mmap) {
 		unsigned long fl = c->a[3];
@@ -330,6 +359,8 @@ static int unsafe(const struct draw *x, const struct call *c)
 			return hlen && (a & (huge_size(fl) - 1)) == 0 && !range_in_regions(x->rg, x->nregions, a, hlen);
 		}
 	}
+	if (c->d->nr == SYS_shmat && c->a[1] /* shmaddr */ && (c->a[2] & 040000 /* SHM_REMAP */))
+		return 1;			/* it would replace whatever lies there: the program itself */
 	switch (c->d->reach) {
 	case R_INSIDE:
 		return !range_in_regions(x->rg, x->nregions, a, len) && !fails_early(c);

@@ -94,6 +94,8 @@ static void apply_mremap(struct region *rgs, int n, const struct call *c)
 	unsigned long a = c->a[0], fl = c->a[3], first, last;
 	unsigned long ol = (c->a[1] + FZ_PAGE - 1) & ~(FZ_PAGE - 1), nl = (c->a[2] + FZ_PAGE - 1) & ~(FZ_PAGE - 1);
 	unsigned long r = (unsigned long)c->ret, keep = ol < nl ? ol : nl;
+	struct page_model *before = ol ? model_at(rgs, n, a + ol - FZ_PAGE) : NULL;
+	uint32_t vma = model_new_vma();
 
 	if (c->ret < 0 && c->ret > -4096) {
 		if ((fl & FZ_MREMAP_FIXED) && !(c->a[4] & (FZ_PAGE - 1)) && nl < BEYOND_ALL) {
@@ -108,15 +110,16 @@ static void apply_mremap(struct region *rgs, int n, const struct call *c)
 			FOR_EACH_SPAN(rgs, n, a + nl, ol - nl, rg, first, last)
 				model_unmap(rg, first, last);
 		} else if (nl > ol) {
+			/* the same VMA, longer */
 			FOR_EACH_SPAN(rgs, n, a + ol, nl - ol, rg, first, last)
-				model_grown(rg, first, last);
+				model_grown(rg, first, last, before ? before->vma : 0);
 		}
 		return;
 	}
 	if (!ol) {				/* a second mapping of a shared object, maybe longer */
 		if (r != ELSEWHERE)
 			FOR_EACH_SPAN(rgs, n, r, nl, rg, first, last)
-				model_grown(rg, first, last);
+				model_grown(rg, first, last, vma);
 		return;
 	}
 	if (r != ELSEWHERE) {
@@ -126,6 +129,7 @@ static void apply_mremap(struct region *rgs, int n, const struct call *c)
 				continue;
 			/* (a move succeeds only over one VMA: a page the model had unmapped was mapped after all) */
 			*to = from && from->state != PS_UNMAPPED ? *from : (struct page_model){ .state = PS_UNKNOWN, .maybus = 1 };
+			to->vma = vma;		/* a VMA of its own, that keeps its anon_vma */
 			/* the token sits at an offset of its own in each page: the new page's word is another one */
 			if (!from || token_offset(from - region_of(rgs, n, a + off)->pages) !=
 				     token_offset(to - region_of(rgs, n, r + off)->pages))
@@ -133,7 +137,7 @@ static void apply_mremap(struct region *rgs, int n, const struct call *c)
 		}
 		if (nl > keep)
 			FOR_EACH_SPAN(rgs, n, r + keep, nl - keep, rg, first, last)
-				model_grown(rg, first, last);
+				model_grown(rg, first, last, vma);
 	}
 	if (fl & FZ_MREMAP_DONTUNMAP) {
 		FOR_EACH_SPAN(rgs, n, a, ol, rg, first, last)

@@ -46,8 +46,28 @@ struct page_model {
 	uint8_t flags;		/* PF_* */
 	uint8_t xonly;		/* the rights were set as PROT_EXEC alone (a protection key on a CPU with PKU) */
 	uint8_t maybus;		/* may lie past the end of a shared object (a grown shared mapping): SIGBUS */
+	uint32_t vma;		/* which mapping it came from, as Linux merges them (0: not known): model_new_vma() */
 	uint64_t token;		/* the word at the token offset, when PF_TOKEN */
 };
+
+/*
+ * Linux keeps two adjacent private VMAs apart when their anonymous pages
+ * came from different anon_vmas, even when their flags agree; Numbat keeps
+ * no anon_vma and merges them (docs/user.md). A page's `vma` number says
+ * which mapping it came from: the pages of one mmap keep their number
+ * through mprotect and madvise (the pieces of a split share an anon_vma
+ * and merge again), and a stack grown down or a mapping grown in place
+ * shares it; a move gets a new one, and in a forked child (where each VMA
+ * has an anon_vma of its own) and wherever the model forgot, it is 0.
+ * Pages of one nonzero number with the same rights are one VMA on both
+ * kernels: the differential mode draws an mremap only over such pages.
+ */
+static uint32_t model_vma_seq;
+
+static inline uint32_t model_new_vma(void)
+{
+	return __atomic_add_fetch(&model_vma_seq, 1, __ATOMIC_RELAXED);
+}
 
 struct region {
 	const char *name;
@@ -96,9 +116,11 @@ static inline void model_forget(struct region *rg, unsigned long first, unsigned
 static inline void model_map(struct region *rg, unsigned long first, unsigned long last, int prot,
 			     int shared, int growsdown, int wipe)
 {
+	uint32_t vma = model_new_vma();
+
 	for (unsigned long i = first; i < last; i++)
 		rg->pages[i] = (struct page_model){
-			.state = PS_MAPPED, .prot = prot & 7, .token = 0,
+			.state = PS_MAPPED, .prot = prot & 7, .token = 0, .vma = vma,
 			.xonly = (prot & 7) == PROT_EXEC,
 			.flags = PF_PROT | PF_TOKEN | PF_KIND_KNOWN | PF_FORK_KNOWN |
 				 (shared ? PF_SHARED : 0) | (growsdown ? PF_GROWSDOWN : 0) | (wipe ? PF_WIPE : 0),
@@ -151,10 +173,10 @@ static inline void model_zap_private(struct region *rg, unsigned long first, uns
  * move): fresh private memory, or past the end of a shared object, where
  * an access is SIGBUS. Unknown until touched.
  */
-static inline void model_grown(struct region *rg, unsigned long first, unsigned long last)
+static inline void model_grown(struct region *rg, unsigned long first, unsigned long last, uint32_t vma)
 {
 	for (unsigned long i = first; i < last; i++)
-		rg->pages[i] = (struct page_model){ .state = PS_UNKNOWN, .maybus = 1 };
+		rg->pages[i] = (struct page_model){ .state = PS_UNKNOWN, .maybus = 1, .vma = vma };
 }
 
 /*
@@ -201,6 +223,7 @@ static inline void model_fork(struct region *rg)
 	for (unsigned long i = 0; i < rg->npages; i++) {
 		struct page_model *pm = &rg->pages[i];
 
+		pm->vma = 0;
 		if (pm->state != PS_MAPPED)
 			continue;
 		if (!(pm->flags & PF_FORK_KNOWN))
