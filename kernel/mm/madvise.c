@@ -38,10 +38,15 @@
  *     SOFT_OFFLINE (EINVAL: no memory-failure handling). docs/user.md.
  *
  * Locks: advice that changes vm_flags takes mmap_lock for writing; the
- * rest changes no VMA and, as in Linux, holds it for reading only. Their
- * PTE changes race with faults on the PTE's lock alone, and either order
- * is valid: a fault first, and its page is zapped (or cleaned); the zap
- * first, and the fault maps a fresh page.
+ * rest changes no VMA and, as in Linux 6.12, holds it for reading only.
+ * DONTNEED, DONTNEED_LOCKED and FREE over a range inside one VMA take, in
+ * every mode of vma_lookup but locked, only that VMA's own lock
+ * (lock_vma_under_rcu(), kernel/mm/vma_lookup.c; as Linux 6.16), so that
+ * a thread dropping its pages never waits for another thread's mmap;
+ * counted as madv_vma_lock and madv_mmap_lock in the monitor's `vm`.
+ * Their PTE changes race with faults on the PTE's lock alone, and either
+ * order is valid: a fault first, and its page is zapped (or cleaned); the
+ * zap first, and the fault maps a fresh page.
  */
 #include "kernel/mm/vma.h"
 #include "kernel/mm/pgtable.h"
@@ -169,7 +174,7 @@ static void madvise_lazyfree_range(struct vm_area_struct *vma, unsigned long sta
 	struct page *drop[LAZYFREE_BATCH];
 	unsigned long va = start;
 
-	mmap_assert_locked(mm);
+	vma_assert_stable(vma);
 	while (va < end) {
 		unsigned long first = va;
 		bool changed = false;
@@ -306,6 +311,19 @@ int vm_madvise(struct mm_struct *mm, unsigned long start, unsigned long len, int
 		return -EINVAL;
 	if (end == start)
 		return 0;
+	if ((advice == MADV_DONTNEED || advice == MADV_DONTNEED_LOCKED || advice == MADV_FREE) &&
+	    technique_mode(vma_lookup) != VMA_LOOKUP_LOCKED) {
+		struct vm_area_struct *vma = lock_vma_under_rcu(mm, start, end);
+
+		if (vma) {
+			ret = madvise_vma(mm, vma, start, end, advice);
+			vma_end_read(vma);
+			vma_lookup_count(VL_MADV_VMA_LOCK);
+			return ret;
+		}
+	}
+	if (advice == MADV_DONTNEED || advice == MADV_DONTNEED_LOCKED || advice == MADV_FREE)
+		vma_lookup_count(VL_MADV_MMAP_LOCK);
 	if (write)
 		mmap_write_lock(mm);
 	else

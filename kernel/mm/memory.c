@@ -110,7 +110,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 	struct mmu_gather tlb = { .mm = mm };
 	unsigned long va = start;
 
-	mmap_assert_locked(mm);		/* for writing unless MADV_DONTNEED: see its comment */
+	vma_assert_stable(vma);		/* mmap_lock for writing, or (MADV_DONTNEED) for reading or the VMA's lock */
 	while (va < end) {
 		unsigned long stop = min(end, pt_end(va));
 		long zapped = 0;

@@ -376,6 +376,8 @@ enum vma_lookup_stat {
 	VL_FALLBACK_LOCKED,	/* fell back: vma_lock could not get the VMA's lock */
 	VL_FALLBACK_NOMEM,	/* fell back: a page could not be had without waiting */
 	VL_LOOKUP_RETRIES,	/* lookups that saw a VMA change while reading it */
+	VL_MADV_VMA_LOCK,	/* MADV_DONTNEED/FREE done under the VMA's own lock (lock_vma_under_rcu) */
+	VL_MADV_MMAP_LOCK,	/* ... under mmap_lock: mode locked, or the range not in one VMA, or a writer at it */
 	NR_VMA_LOOKUP_STATS
 };
 extern const char *const vma_lookup_stat_names[NR_VMA_LOOKUP_STATS];
@@ -385,6 +387,25 @@ unsigned long vma_lookup_stat(int mode, enum vma_lookup_stat s);	/* the sum over
 extern void (*fault_test_hook_fn)(struct vm_area_struct *vma);
 /* fault_torture: lockless faults may wait up to this long before taking the PTE lock; 0: off. */
 extern unsigned int fault_delay_us;
+#endif
+/*
+ * The VMA that covers all of [start, end), found without mmap_lock and
+ * read-locked by its own lock, or NULL: take mmap_lock. While it is held
+ * nothing of the VMA can change (every change begins with
+ * vma_start_write(), which waits for it). vma_end_read() lets it go.
+ */
+struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long start, unsigned long end);
+static inline void vma_end_read(struct vm_area_struct *vma) { up_read(&vma->vm_lock); }
+void vma_lookup_count(enum vma_lookup_stat s);		/* in the mode in force, on this CPU */
+/* mmap_lock, or the VMA's own lock, is held: the VMA cannot change (debug builds check, as lockdep_assert_held). */
+#if CONFIG_DEBUG
+#define vma_assert_stable(vma) do {								\
+	if (unlikely(!rwsem_is_held_by_current(&(vma)->vm_mm->mmap_lock) &&			\
+		     !rwsem_is_held_by_current(&(vma)->vm_lock)))					\
+		lockdep_assert_failed("mmap_lock or vm_lock", "vma->vm_lock", "held", __FILE__, __LINE__); \
+} while (0)
+#else
+#define vma_assert_stable(vma)	do { (void)(vma); } while (0)
 #endif
 /* The same with mmap_lock held and the VMA found and checked: 0, VM_FAULT_OOM or VM_FAULT_SIGBUS. */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);

@@ -88,6 +88,7 @@ const char *const vma_lookup_stat_names[NR_VMA_LOOKUP_STATS] = {
 	[VL_FALLBACK_WRITER] = "fallback_tree_busy", [VL_FALLBACK_CHANGED] = "fallback_vma_changing",
 	[VL_FALLBACK_STACK] = "fallback_stack", [VL_FALLBACK_LOCKED] = "fallback_vma_locked",
 	[VL_FALLBACK_NOMEM] = "fallback_nomem", [VL_LOOKUP_RETRIES] = "lookup_retries",
+	[VL_MADV_VMA_LOCK] = "madv_vma_lock", [VL_MADV_MMAP_LOCK] = "madv_mmap_lock",
 };
 
 #define NR_MODES	4
@@ -107,6 +108,11 @@ unsigned long vma_lookup_stat(int mode, enum vma_lookup_stat s)
 void vma_lookup_count_locked(void)
 {
 	count(VMA_LOOKUP_LOCKED, VL_FAULTS);
+}
+
+void vma_lookup_count(enum vma_lookup_stat s)
+{
+	count(technique_mode(vma_lookup), s);
 }
 
 #if CONFIG_DEBUG
@@ -333,4 +339,34 @@ vm_fault_t fault_lockless(struct mm_struct *mm, unsigned long addr, unsigned int
 	}
 	count(mode, cause);
 	return VM_FAULT_RETRY;
+}
+
+/* ---- system calls that change only the PTEs of one VMA ---- */
+
+/*
+ * For MADV_DONTNEED and MADV_FREE (kernel/mm/madvise.c) in every mode but
+ * locked: the VMA found as a fault finds it, then read-locked as vma_lock
+ * faults lock it, so that a thread dropping its pages does not queue
+ * behind another thread's mmap on mmap_lock (Linux 6.16 did the same).
+ * The VMA's lock, not the rcu mode's sequence check: the advice walks a
+ * range, perhaps several page tables, and must see one VMA throughout (a
+ * VM_LOCKED set half-way must not leave half the range zapped and the call
+ * refused). Page tables are freed only with the mm, so the walk is safe.
+ */
+struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_fault vmf = { .address = start };
+	struct vm_area_struct *vma = NULL;
+
+	rcu_read_lock();
+	if (lookup_lockless(mm, start, &vmf) == LOOKUP_FOUND && end <= vmf.vm_end &&
+	    vma_start_read(mm, vmf.vma, start)) {
+		vma = vmf.vma;
+		if (end > vma->vm_end) {	/* it changed after the snapshot, before the lock */
+			vma_end_read(vma);
+			vma = NULL;
+		}
+	}
+	rcu_read_unlock();
+	return vma;
 }

@@ -12,6 +12,10 @@
  *                                      install a page in the unmapped range
  *   vma_freed_after_grace_period       a VMA unlinked under a reader stays
  *                                      readable until the grace period ends
+ *   dontneed_takes_only_the_vma_lock   MADV_DONTNEED beside a writer on
+ *                                      mmap_lock: done at once unless the
+ *                                      writer changes its VMA, or the range
+ *                                      spans two, or the mode is locked
  *
  * A fault here is a kernel thread that adopted the test's mm touching its
  * memory with put_user(), which the page-fault handler resolves exactly
@@ -258,4 +262,92 @@ SELFTEST(vma_lookup, vma_freed_after_grace_period)
 	rcu_barrier();				/* the grace period, and the callback after it */
 	KUNIT_EXPECT_EQ(test, nr_vmas(), before - 1);
 	mmput(unmap_mm);
+}
+
+/* ---- MADV_DONTNEED under the VMA's own lock ---- */
+
+struct madv_ctx {
+	struct mm_struct *mm;
+	unsigned long start, len;
+	long ret;
+	struct completion done;
+};
+
+static int madv_dontneed(void *arg)
+{
+	struct madv_ctx *c = arg;
+
+	c->ret = vm_madvise(c->mm, c->start, c->len, MADV_DONTNEED);
+	complete(&c->done);
+	return 0;
+}
+
+/*
+ * MADV_DONTNEED of [start, start + len) in a kernel thread while the test
+ * holds mmap_lock for writing (and, with write_vma, has write-locked the
+ * VMA at BASE): returns whether it finished before the lock was let go.
+ */
+static bool dontneed_beside_writer(struct kunit *test, struct mm_struct *mm, unsigned long start,
+				   unsigned long len, bool write_vma, bool expect_early)
+{
+	static struct madv_ctx c;
+	struct task *t;
+	bool early;
+
+	c = (struct madv_ctx){ .mm = mm, .start = start, .len = len, .ret = 1 };
+	init_completion(&c.done);
+	t = kthread_create(madv_dontneed, &c, "madv-test");
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	mmap_write_lock(mm);
+	if (write_vma)
+		vma_start_write(find_vma(mm, BASE));
+	wake_up_process(t);
+	/*
+	 * Long enough for the call when it should need no lock of ours; when
+	 * it needs one, it cannot end while we hold it, however long we wait.
+	 */
+	early = wait_for_completion_timeout(&c.done, expect_early ? STEP_TIMEOUT : 50 * NSEC_PER_MSEC) > 0;
+	mmap_write_unlock(mm);
+	if (!early)
+		KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&c.done, STEP_TIMEOUT), 0);
+	KUNIT_EXPECT_EQ(test, c.ret, 0);
+	kthread_stop(t);
+	return early;
+}
+
+/*
+ * In every mode but locked, MADV_DONTNEED within one VMA does not wait for
+ * a writer that holds mmap_lock for other VMAs; it does wait (falling back
+ * to mmap_lock) when that writer changes this VMA, or when the range spans
+ * two VMAs. In locked mode it always waits. The pages are gone each time.
+ */
+SELFTEST(vma_lookup, dontneed_takes_only_the_vma_lock)
+{
+	for (int mode = VMA_LOOKUP_LOCKED; mode <= VMA_LOOKUP_RCU; mode++) {
+		unsigned long vl = vma_lookup_stat(mode, VL_MADV_VMA_LOCK), ml = vma_lookup_stat(mode, VL_MADV_MMAP_LOCK);
+		struct mm_struct *mm = test_mm(test);
+		bool lockless = mode != VMA_LOOKUP_LOCKED;
+
+		technique_use("vma_lookup", mode);
+		/* a second VMA right above BASE's, kept apart by its rights */
+		KUNIT_ASSERT_EQ(test, vm_mmap(mm, BASE + LEN, LEN, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+				(long)(BASE + LEN));
+		for (int k = 0; k < 3; k++) {
+			KUNIT_ASSERT_EQ(test, vm_madvise(mm, BASE, 2 * LEN, MADV_POPULATE_READ), 0);
+			KUNIT_EXPECT_TRUE(test, pte_present_at(mm, BASE + PAGE_SIZE));
+			if (k == 0)		/* the writer works elsewhere */
+				KUNIT_EXPECT_EQ(test, dontneed_beside_writer(test, mm, BASE, LEN, false, lockless), lockless);
+			else if (k == 1)	/* the writer changes this VMA */
+				KUNIT_EXPECT_FALSE(test, dontneed_beside_writer(test, mm, BASE, LEN, true, false));
+			else			/* two VMAs */
+				KUNIT_EXPECT_FALSE(test, dontneed_beside_writer(test, mm, BASE, 2 * LEN, false, false));
+			KUNIT_EXPECT_FALSE(test, pte_present_at(mm, BASE + PAGE_SIZE));
+			KUNIT_EXPECT_EQ(test, mm_counter(mm, MM_RSS), k < 2 ? LEN / PAGE_SIZE : 0);
+			if (k < 2)
+				vm_madvise(mm, BASE + LEN, LEN, MADV_DONTNEED);
+		}
+		KUNIT_EXPECT_EQ(test, vma_lookup_stat(mode, VL_MADV_VMA_LOCK) - vl, lockless ? 3 : 0);
+		KUNIT_EXPECT_EQ(test, vma_lookup_stat(mode, VL_MADV_MMAP_LOCK) - ml, lockless ? 2 : 5);
+		mmput(mm);
+	}
 }
