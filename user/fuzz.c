@@ -136,8 +136,10 @@ static void show_call(const struct fz *fz, const struct call *c, const char *how
 
 		if (c->d->args[n] == A_BRK && h != c->a[n])	/* as the hash has it: Linux places the heap at random */
 			snprintf(args[n], sizeof(args[n]), "brk0%c%#lx", off < 0 ? '-' : '+', off < 0 ? -off : off);
-		else
+		else if (arg_is_address(c->d->args[n]))
 			show_value(fz, args[n], sizeof(args[n]), c->a[n]);
+		else
+			snprintf(args[n], sizeof(args[n]), "%#lx", c->a[n]);
 		n++;
 	}
 	if (c->ret < 0 && c->ret > -4096)
@@ -681,7 +683,8 @@ static void fz_call(struct fz *fz)
 	else if (d->nr == SYS_shmat)
 		settle_shmat(c);
 	for (int k = 0; k < 6 && d->args[k] != A_NONE; k++)
-		fold(fz, d->args[k] == A_BRK ? heap_relative(fz, c->a[k]) : relative(fz, c->a[k]));
+		fold(fz, d->args[k] == A_BRK ? heap_relative(fz, c->a[k]) :
+			 arg_is_address(d->args[k]) ? relative(fz, c->a[k]) : c->a[k]);
 	fold(fz, d->nr == SYS_brk ? heap_relative(fz, c->ret) : relative(fz, c->ret));
 	apply_effect(fz, c);
 	c->hash = fz->hash;
