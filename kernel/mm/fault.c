@@ -4,8 +4,10 @@
  * handle_user_fault(): find the VMA under mmap_lock, check the access
  * against the VMA's rights, then handle_mm_fault() resolves it:
  *
- *   PTE not mapped   -> demand-zero: a fresh zeroed page (private), or the
- *                       object's page at that offset (shared)
+ *   PTE not mapped   -> demand-zero: a fresh zeroed page (private; read-only
+ *                       after a read, as Linux maps its zero page, so that
+ *                       the first write faults and marks the VMA written),
+ *                       or the object's page at that offset (shared)
  *   write, PTE not   -> private: copy-on-write. If this PTE is the page's
  *   writable            only reference, make it writable in place (reuse);
  *                       else copy into a new page, install it, flush the old
@@ -64,6 +66,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf, u64 *pte)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
+	u64 prot = vm_get_page_prot(vmf->vm_flags);
 	struct page *page;
 
 	if (vma->vm_shared) {
@@ -78,8 +81,10 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf, u64 *pte)
 		if (!page)
 			return VM_FAULT_OOM;
 		mm_count_event(mm, MM_DEMAND_ZERO, 1);
+		if (!(vmf->flags & FAULT_FLAG_WRITE))
+			prot &= ~PTE_WRITE;	/* as Linux's zero page: the first write sets vm_written */
 	}
-	WRITE_ONCE(*pte, page_to_phys(page) | vm_get_page_prot(vmf->vm_flags));
+	WRITE_ONCE(*pte, page_to_phys(page) | prot);
 	mm_count_event(mm, MM_RSS, 1);
 	return 0;
 }
@@ -138,6 +143,18 @@ vm_fault_t do_pte_fault(struct vm_fault *vmf)
 	mm_count_event(mm, MM_PGTABLES, created);
 	if (!pte)
 		return VM_FAULT_OOM;
+	if ((flags & FAULT_FLAG_WRITE) && !(vmf->vm_flags & VM_SHARED) && !READ_ONCE(vmf->vma->vm_written)) {
+		/*
+		 * A write to private memory: the VMA has been written. Set
+		 * before the check below, with a full barrier, pairing with the
+		 * one in mprotect_fixup() between its vma_start_write() and its
+		 * read of vm_written: either mprotect sees it, or this fault
+		 * sees its bump and retries behind it. (At worst, a fault that
+		 * then fails leaves it set: it only ever keeps a charge.)
+		 */
+		WRITE_ONCE(vmf->vma->vm_written, true);
+		smp_mb();
+	}
 	if (!vmf_still_valid(vmf))
 		ret = VM_FAULT_RETRY;
 	else if (!pte_mapped(*pte))

@@ -486,6 +486,17 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma, unsi
 			return -ENOMEM;
 		newflags |= VM_ACCOUNT;
 	}
+	/*
+	 * Private memory made read-only that was never written is charged no
+	 * more, and so may merge with uncharged neighbours (Linux 6.7 on: a
+	 * VMA without an anon_vma; 6.1 keeps the charge).
+	 */
+	if (!(newflags & (VM_WRITE | VM_SHARED)) && (newflags & VM_ACCOUNT)) {
+		vma_start_write(vma);
+		smp_mb();	/* the bump before the read: pairs with do_pte_fault()'s */
+		if (!READ_ONCE(vma->vm_written))
+			newflags &= ~VM_ACCOUNT;
+	}
 	ret = vma_modify_flags(mm, vma, start, end, newflags);
 	if (ret)
 		return ret;

@@ -71,6 +71,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	vma->vm_flags = orig->vm_flags;
 	vma->vm_pgoff = orig->vm_pgoff;
 	vma->vm_shared = orig->vm_shared;
+	vma->vm_written = READ_ONCE(orig->vm_written);
 	if (vma_dup_policy(orig, vma)) {
 		kmem_cache_free(vma_cachep, vma);
 		return NULL;
@@ -297,12 +298,16 @@ struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vm
 
 	if (next && can_merge(vma, next)) {
 		unsigned long end = next->vm_end;
+		if (READ_ONCE(next->vm_written))
+			WRITE_ONCE(vma->vm_written, true);
 		vma_unlink(mm, next);
 		vma_free_rcu(next);
 		vma_set_range(vma, vma->vm_start, end, vma->vm_pgoff);
 	}
 	if (prev && can_merge(prev, vma)) {
 		unsigned long end = vma->vm_end;
+		if (READ_ONCE(vma->vm_written))
+			WRITE_ONCE(prev->vm_written, true);
 		vma_unlink(mm, vma);
 		vma_free_rcu(vma);
 		vma_set_range(prev, prev->vm_start, end, prev->vm_pgoff);

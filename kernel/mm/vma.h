@@ -175,6 +175,15 @@ struct vm_area_struct {
 	struct anon_shared *vm_shared;	/* MAP_SHARED anonymous backing; NULL: private */
 	struct list_head vm_shared_link;	/* in vm_shared->i_mmap while linked (shmem.h) */
 	struct mempolicy *vm_policy;	/* mbind() on private memory; NULL: the task's (mempolicy.h) */
+	/*
+	 * Private memory: a page of it was written (a write fault, a
+	 * copy-on-write), as Linux's vma->anon_vma says; kept by split, copy
+	 * and fork, never cleared. A read fault maps a page read-only, like
+	 * Linux's zero page, so the first write faults and sets it. It decides
+	 * whether mprotect may drop VM_ACCOUNT (mprotect_fixup). Set by faults
+	 * without mmap_lock too: only ever from false to true.
+	 */
+	bool vm_written;
 
 	struct rb_node vm_rb;		/* in mm->mm_rb */
 	unsigned long rb_subtree_gap;	/* largest vma_gap() in this subtree */
