@@ -210,6 +210,102 @@ static int fork_cow_vs_running_thread(void)
 	return 0;
 }
 
+#define LW_THREADS	2
+#define LW_PAGES	8
+#define LW_WORDS	(LW_PAGES * PAGE_SIZE / sizeof(long))
+#define LW_FORKS	100
+#define LW_BULK		(16 << 20)	/* populated memory: a long fork, and a TLB's worth of pages to read */
+
+struct lost_writes {
+	volatile long *words;		/* LW_PAGES pages: thread t writes word k * LW_THREADS + t */
+	volatile char *bulk;
+	volatile int stop;
+	long lost[LW_THREADS], passes[LW_THREADS];
+	int cpus[LW_THREADS];
+};
+
+static struct lost_writes lw;
+
+/* Writes all its words with one value, reads them all back; a word that does not hold it was lost. */
+static void *write_and_check(void *p)
+{
+	long t = (long)p;
+
+	if (lw.cpus[t] >= 0)
+		ktap_pin(lw.cpus[t]);
+	for (long v = 1; !lw.stop; v++) {
+		for (unsigned long k = t; k < LW_WORDS; k += LW_THREADS)
+			lw.words[k] = v;
+		/*
+		 * Thread 1 then reads a page of each of the bulk, which pushes the
+		 * shared pages out of its TLB: its next write to them walks the
+		 * page table, and during a fork it finds them write-protected and
+		 * makes the copy-on-write copy, while thread 0, which never
+		 * stops writing them, still holds its writable TLB entries.
+		 */
+		for (unsigned long off = 0; t == 1 && off < LW_BULK; off += PAGE_SIZE)
+			(void)lw.bulk[off];
+		for (unsigned long k = t; k < LW_WORDS; k += LW_THREADS)
+			lw.lost[t] += lw.words[k] != v;
+		lw.passes[t]++;
+	}
+	return NULL;
+}
+
+/*
+ * Threads write and read back pages they share while the main thread
+ * forks again and again. Fork write-protects every private PTE and
+ * flushes the TLBs only at its end; until then a writer may still write
+ * through its old writable TLB entry. If another thread's write fault made
+ * its copy-on-write copy in that window, those writes went to the old page
+ * and were lost: fork must keep every fault off the parent's VMAs until
+ * its flush (vma_start_write), as Linux's dup_mmap does.
+ */
+static int fork_loses_no_write_of_running_threads(void)
+{
+	int cpus[CPU_SETSIZE], n = ktap_cpus(cpus, CPU_SETSIZE);
+	pthread_t th[LW_THREADS];
+	char *bulk;
+	long rounds = 0;
+
+	if (n < 2)
+		SKIP("needs two CPUs: the writers must run beside each other");
+	memset(&lw, 0, sizeof(lw));
+	lw.words = mmap(NULL, LW_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(lw.words != MAP_FAILED);
+	bulk = mmap(NULL, LW_BULK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	CHECK(bulk != MAP_FAILED);
+	lw.bulk = bulk;
+	for (int t = 0; t < LW_THREADS; t++) {
+		lw.cpus[t] = n > 1 ? cpus[(t + 1) % n] : -1;
+		CHECK_EQ(pthread_create(&th[t], NULL, write_and_check, (void *)(long)t), 0);
+	}
+	for (int t = 0; t < LW_THREADS; t++)
+		while (!lw.passes[t])
+			if (ktap_wait(&rounds, "the writer threads"))
+				return 1;
+	for (int i = 0; i < LW_FORKS; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			for (int k = 0; k < 20; k++)	/* alive a while: the writers' faults copy */
+				sched_yield();
+			_exit(0);
+		}
+		CHECK(pid > 0);
+		CHECK_EXITED(reap(pid), 0);
+	}
+	lw.stop = 1;
+	for (int t = 0; t < LW_THREADS; t++) {
+		CHECK_EQ(pthread_join(th[t], NULL), 0);
+		ktap_printf("# thread %d: %ld passes, %ld words lost\n", t, lw.passes[t], lw.lost[t]);
+		CHECK_EQ(lw.lost[t], 0);
+	}
+	CHECK_EQ(munmap((void *)lw.words, LW_PAGES * PAGE_SIZE), 0);
+	CHECK_EQ(munmap(bulk, LW_BULK), 0);
+	return 0;
+}
+
 static int fork_many_children(void)
 {
 	pid_t pids[NCHILDREN];
@@ -496,6 +592,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(fork_cow_both_sides),
 	KTAP_CASE(fork_untouched_page),
 	KTAP_CASE(fork_cow_vs_running_thread),
+	KTAP_CASE(fork_loses_no_write_of_running_threads),
 	KTAP_CASE(fork_many_children),
 	KTAP_CASE(wait4_status_encoding),
 	KTAP_CASE(wait4_errors),
