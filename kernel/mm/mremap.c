@@ -102,6 +102,9 @@ static long move_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned 
 	vma_link(mm, copy);
 	if (!dontunmap && old_len)
 		do_munmap(mm, old, old_len);	/* its PTEs are gone already: only the VMA goes */
+	else if (dontunmap && (vma->vm_flags & VM_LOCKED_MASK))
+		/* what stays behind is empty, and no longer locked (Linux 6.12 clears it too) */
+		vma_modify_flags(mm, vma, old, old + old_len, vma->vm_flags & ~VM_LOCKED_MASK);
 	vma_merge(mm, copy);
 	return new;
 }
