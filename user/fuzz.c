@@ -427,6 +427,9 @@ static void apply_effect(struct fz *fz, struct call *c)
 	long r = c->ret;
 	int ok = r >= 0 || r < -4095;
 
+	if (c->d->effect == E_MPROTECT || c->d->effect == E_MADVISE || c->d->effect == E_LOCK)
+		FOR_EACH_SPAN(fz->rg, fz->nregions, a, len, rg, first, last)
+			model_renumber(rg, first, last);
 	switch (c->d->effect) {
 	case E_MMAP:
 		if (!ok || c->ret == (long)ELSEWHERE) {

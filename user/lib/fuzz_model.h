@@ -55,10 +55,11 @@ struct page_model {
  * came from different anon_vmas, even when their flags agree; Numbat keeps
  * no anon_vma and merges them (docs/user.md). A page's `vma` number says
  * which mapping it came from: the pages of one mmap keep their number
- * through mprotect and madvise (the pieces of a split share an anon_vma
- * and merge again), and a stack grown down or a mapping grown in place
- * shares it; a move gets a new one, and in a forked child (where each VMA
- * has an anon_vma of its own) and wherever the model forgot, it is 0.
+ * until mprotect, madvise, mlock or munlock splits some off (a piece may
+ * get an anon_vma of its own and never merge back: model_renumber), and a
+ * stack grown down or a mapping grown in place shares it; a move gets a
+ * new one, and in a forked child (where each VMA has an anon_vma of its
+ * own) and wherever the model forgot, it is 0.
  * Pages of one nonzero number with the same rights are one VMA on both
  * kernels: the differential mode draws an mremap only over such pages.
  */
@@ -125,6 +126,28 @@ static inline void model_map(struct region *rg, unsigned long first, unsigned lo
 			.flags = PF_PROT | PF_TOKEN | PF_KIND_KNOWN | PF_FORK_KNOWN |
 				 (shared ? PF_SHARED : 0) | (growsdown ? PF_GROWSDOWN : 0) | (wipe ? PF_WIPE : 0),
 		};
+}
+
+/*
+ * A call that may split pages [first, last) off their mapping (mprotect,
+ * madvise, mlock, munlock): each run of one number gets a new one. Linux
+ * may not merge the pieces back even when their flags agree again: a piece
+ * that got an anon_vma of its own meanwhile (mlock faults it in, a write
+ * may fault it in) stays apart from a neighbour without one.
+ */
+static inline void model_renumber(struct region *rg, unsigned long first, unsigned long last)
+{
+	uint32_t old = 0, vma = 0;
+
+	for (unsigned long i = first; i < last; i++) {
+		if (!rg->pages[i].vma)
+			continue;
+		if (!vma || rg->pages[i].vma != old) {
+			old = rg->pages[i].vma;
+			vma = model_new_vma();
+		}
+		rg->pages[i].vma = vma;
+	}
 }
 
 static inline void model_unmap(struct region *rg, unsigned long first, unsigned long last)
