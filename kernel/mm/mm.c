@@ -193,7 +193,7 @@ static void free_pgtables(struct mm_struct *mm)
 			continue;
 		WRITE_ONCE(mm->pgd[i], 0);
 		flush_tlb_mm_range(mm, 0, TASK_SIZE);
-		mm_counter_add(mm, MM_PGTABLES, -free_user_pgd_entry(e));
+		mm_count_event(mm, MM_PGTABLES, -free_user_pgd_entry(e));	/* the sum in `vm` too */
 	}
 }
 

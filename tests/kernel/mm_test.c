@@ -51,7 +51,7 @@ SELFTEST(mm, alloc_shares_the_kernel_half)
 SELFTEST(mm, users_and_count)
 {
 	struct mm_struct *mm = new_mm(test);
-	long live = nr_mm_structs();
+	long live = nr_mm_structs(), tables = vm_event(MM_PGTABLES);
 
 	KUNIT_ASSERT_GE(test, vm_mmap(mm, BASE, PAGE_SIZE, RW, PRIV | MAP_FIXED | MAP_POPULATE, 0), 0);
 	mmget(mm);
@@ -63,6 +63,8 @@ SELFTEST(mm, users_and_count)
 	KUNIT_EXPECT_EQ(test, mm->map_count, 0);
 	KUNIT_EXPECT_EQ(test, mm_counter(mm, MM_RSS), 0);
 	KUNIT_EXPECT_EQ(test, mm_counter(mm, MM_PGTABLES), 0);
+	/* the sum over all mms (`vm`) lost them too: it counts tables now, not ever made */
+	KUNIT_EXPECT_EQ(test, vm_event(MM_PGTABLES), tables);
 	KUNIT_EXPECT_EQ(test, nr_mm_structs(), live);
 	mmdrop(mm);
 	KUNIT_EXPECT_EQ(test, nr_mm_structs(), live - 1);
