@@ -153,8 +153,8 @@ u64 bench_run_on_cpus(int ncpus, bench_body_fn body, void *arg)
 /* "2.1M", "350.0K", "12" */
 static void format_rate(char *buf, size_t size, u64 rate)
 {
-	if (rate >= 1000000)
-		snprintf(buf, size, "%lu.%luM", rate / 1000000, (rate % 1000000) / 100000);
+	if (rate >= 1000000)		/* three digits at least: 1.74M, not 1.7M */
+		snprintf(buf, size, "%lu.%02luM", rate / 1000000, (rate % 1000000) / 10000);
 	else if (rate >= 1000)
 		snprintf(buf, size, "%lu.%luK", rate / 1000, (rate % 1000) / 100);
 	else
@@ -165,12 +165,12 @@ void bench_report(const char *name, int ncpus, const char *label_a, u64 rate_a,
 		  const char *label_b, u64 rate_b)
 {
 	char a[16], b[16];
-	u64 ratio10 = rate_b ? (rate_a * 10 + rate_b / 2) / rate_b : 0;
+	u64 ratio100 = rate_b ? (rate_a * 100 + rate_b / 2) / rate_b : 0;
 
 	format_rate(a, sizeof(a), rate_a);
 	format_rate(b, sizeof(b), rate_b);
-	console_printf("bench %-24s  cpus=%-2d  %s: %s ops/s/cpu  %s: %s ops/s/cpu  ratio %lu.%lux\n",
-		       name, ncpus, label_a, a, label_b, b, ratio10 / 10, ratio10 % 10);
+	console_printf("bench %-24s  cpus=%-2d  %s: %s ops/s/cpu  %s: %s ops/s/cpu  ratio %lu.%02lux\n",
+		       name, ncpus, label_a, a, label_b, b, ratio100 / 100, ratio100 % 100);
 }
 
 void bench_report_modes(const char *name, int ncpus, const struct technique *t, const u64 *rates)
@@ -183,8 +183,9 @@ void bench_report_modes(const char *name, int ncpus, const struct technique *t, 
 		format_rate(r, sizeof(r), rates[m]);
 		len += scnprintf(line + len, sizeof(line) - len, " %s: %s", t->modes[m], r);
 		if (m > 0) {
-			u64 ratio10 = rates[0] ? (rates[m] * 10 + rates[0] / 2) / rates[0] : 0;
-			len += scnprintf(line + len, sizeof(line) - len, " (%lu.%lux)", ratio10 / 10, ratio10 % 10);
+			u64 ratio100 = rates[0] ? (rates[m] * 100 + rates[0] / 2) / rates[0] : 0;
+			len += scnprintf(line + len, sizeof(line) - len, " (%lu.%02lux)", ratio100 / 100,
+					 ratio100 % 100);
 		}
 	}
 	console_printf("%s  ops/s/cpu  [%s]\n", line, t->name);

@@ -18,7 +18,7 @@
  * its turns; then it puts the mode that was in force back. One line per CPU count, every mode's
  * rate and each one's ratio to the naive mode:
  *
- *   bench kmalloc_free_64  cpus=4   global: 412.0K percpu: 2.1M (5.1x)  ops/s/cpu  [slab_lock]
+ *   bench kmalloc_free_64  cpus=4   global: 412.0K percpu: 2.10M (5.10x)  ops/s/cpu  [slab_lock]
  *
  * bench_run_on_cpus() runs body on the first n online CPUs at the same
  * moment, each calling it again and again for bench_duration_ms, and
@@ -27,7 +27,7 @@
  * the kernel (percpu_ref against a plain atomic, a lock contended against
  * uncontended) prints its line with bench_report():
  *
- *   bench percpu_ref_get_put  cpus=4  percpu_ref: 47.0M ops/s/cpu  shared-atomic: 2.9M ops/s/cpu  ratio 16.2x
+ *   bench percpu_ref_get_put  cpus=4  percpu_ref: 47.00M ops/s/cpu  shared-atomic: 2.90M ops/s/cpu  ratio 16.21x
  *
  * No benchmark asserts anything: timings under QEMU are only indications.
  */

@@ -24,6 +24,8 @@ THREE_MODES = "bench spinlock_contended        cpus=2   tas: 1.2M ticket: 22.5K 
 PAIR = ("bench percpu_ref_get_put        cpus=1   percpu_ref: 68.8M ops/s/cpu  shared-atomic: 38.2M ops/s/cpu"
         "  ratio 1.8x")
 PFBENCH = "bench pagefault                 cpus=2   +mmap: 7.0K ops/s/cpu  alone: 10.2K ops/s/cpu  ratio 0.7x"
+HUNDREDTHS = ("bench mpol_alloc_policy_cost    cpus=1   no-policy: 1.74M ops/s/cpu  percpu-bind-local: 1.66M ops/s/cpu"
+              "  ratio 1.05x")
 SMALL_RATE = "bench page_fault_dontneed       cpus=2   write: 853 read: 17.4K (20.5x)  ops/s/cpu  [fault_mmap_lock]"
 OTHER = "bench synchronize_rcu           cpus=2   mean 13 us  worst 124 us  (50 calls, other CPUs idle)"
 CALL_RCU = ("bench call_rcu                  cpus=2   queued 2338232/s/cpu  end-to-end 1847471 callbacks/s"
@@ -59,6 +61,11 @@ class ParseTest(unittest.TestCase):
         self.assertEqual(bench.parse_bench_line(PAIR), [
             row("kernel", "percpu_ref_get_put", "", "percpu_ref", "shared-atomic", 1, 68800000, "ops/s/cpu", 1.8),
             row("kernel", "percpu_ref_get_put", "", "shared-atomic", "shared-atomic", 1, 38200000, "ops/s/cpu", 1.0)])
+
+    def test_hundredths(self):
+        """Today's format: rates of three digits and more, ratios to the hundredth."""
+        self.assertEqual([(r["mode"], r["rate"], r["ratio"]) for r in bench.parse_bench_line(HUNDREDTHS)],
+                         [("no-policy", 1740000, 1.05), ("percpu-bind-local", 1660000, 1.0)])
 
     def test_pfbench_line(self):
         rows = bench.parse_bench_line(PFBENCH, "pfbench")

@@ -2,7 +2,7 @@
  * user/pfbench.c - page-fault throughput, alone and beside a thread that
  * maps and unmaps, in every mode of vma_lookup.
  *
- *     pfbench [--ms N] [--reps R] [THREADS...]   (default: 1 2 4 ... up to the CPUs)
+ *     pfbench [--ms N] [--reps R] [--touch P] [THREADS...]   (default: 1 2 4 ... up to the CPUs)
  *
  * For each thread count T: one anonymous mapping of T slices; each thread,
  * pinned to its own CPU, writes one byte to every page of its slice (one
@@ -14,7 +14,10 @@
  * takes it for writing). With T below the CPU count the extra thread is
  * pinned to a CPU of its own, so that what is measured is the two
  * contending for the address space, not for a CPU; with T equal to it,
- * it is not pinned and shares a CPU with a faulting thread.
+ * it is not pinned and shares a CPU with a faulting thread. --touch P: the
+ * pages of its 16 the mmap thread writes before unmapping them (default
+ * all); with 0 its munmap finds no PTE and sends no TLB shootdown, so
+ * what is left of the slowdown is the address space's locks and lines.
  *
  * On Numbat, all of it once per mode of the technique vma_lookup, switched
  * live through Numbat's own system call (on Linux: once, the kernel as it
@@ -23,9 +26,9 @@
  * burst of host load hits one measurement, not one mode. Prints, in the format of the kernel's benchmarks (kernel/bench.c),
  * so that `make bench` (tests/bench) shows it with them, per thread count:
  *
- *   bench pagefault_alone       cpus=2   locked: 95.3K vma_lock: ... rcu: 98.0K (1.0x)  ops/s/cpu  [vma_lookup]
- *   bench pagefault_with_mmap   cpus=2   locked: 30.1K ... rcu: 97.2K (3.2x)  ops/s/cpu  [vma_lookup]
- *   bench pagefault_mmap_rounds cpus=2   locked: 500 ... rcu: 900 (1.8x)  rounds/s  [vma_lookup]
+ *   bench pagefault_alone       cpus=2   locked: 95.3K vma_lock: ... rcu: 98.0K (1.03x)  ops/s/cpu  [vma_lookup]
+ *   bench pagefault_with_mmap   cpus=2   locked: 30.1K ... rcu: 97.2K (3.23x)  ops/s/cpu  [vma_lookup]
+ *   bench pagefault_mmap_rounds cpus=2   locked: 500 ... rcu: 900 (1.80x)  rounds/s  [vma_lookup]
  *
  * an operation being one page fault, per faulting thread; the ratios are
  * to mode locked. `# pfbench` lines give the totals and, per mode, the
@@ -71,6 +74,7 @@ struct run {
 };
 
 static int cpus[CPU_SETSIZE], ncpus;
+static int churn_touch = CHURN_PAGES;	/* --touch */
 
 static unsigned long long now_ns(void)
 {
@@ -146,7 +150,7 @@ static void *churn_thread(void *p)
 
 		if (m == MAP_FAILED)
 			break;
-		for (unsigned long i = 0; i < CHURN_PAGES; i++)
+		for (int i = 0; i < churn_touch; i++)
 			m[i * PAGE_SIZE] = 1;
 		munmap(m, CHURN_PAGES * PAGE_SIZE);
 		r->churns++;
@@ -217,7 +221,7 @@ static long long measure(int nthreads, int with_churn, unsigned ms,
 static const char *rate_str(char *buf, size_t size, unsigned long long rate)
 {
 	if (rate >= 1000000)
-		snprintf(buf, size, "%llu.%lluM", rate / 1000000, (rate % 1000000) / 100000);
+		snprintf(buf, size, "%llu.%02lluM", rate / 1000000, (rate % 1000000) / 10000);
 	else if (rate >= 1000)
 		snprintf(buf, size, "%llu.%lluK", rate / 1000, (rate % 1000) / 100);
 	else
@@ -244,9 +248,28 @@ static unsigned long long median(unsigned long long *v, int n, unsigned long lon
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pfbench [--ms N] [--reps R] [THREADS...]   (THREADS: 1..%d, R: 1..%d)\n",
-		MAX_THREADS, MAX_REPS);
+	fprintf(stderr, "usage: pfbench [--ms N] [--reps R] [--touch P] [THREADS...]   "
+		"(THREADS: 1..%d, R: 1..%d, P: 0..%d)\n", MAX_THREADS, MAX_REPS, CHURN_PAGES);
 	return 2;
+}
+
+/* s is a whole decimal number in [lo, hi]: *v gets it. */
+static int number(const char *s, long lo, long hi, long *v)
+{
+	char *end;
+
+	*v = strtol(s, &end, 10);
+	return *s && !*end && *v >= lo && *v <= hi;
+}
+
+/* argv[*i] is `name` and the next argument a number in [lo, hi]: *v gets it, *i moves past it.
+ * A bad number is a usage error, reported by the caller as an unknown argument. */
+static int option(int argc, char **argv, int *i, const char *name, long lo, long hi, long *v)
+{
+	if (strcmp(argv[*i], name) || *i + 1 >= argc || !number(argv[*i + 1], lo, hi, v))
+		return 0;
+	*i += 1;
+	return 1;
 }
 
 /*
@@ -272,8 +295,9 @@ static void report_modes(const char *name, int cpus_n, const char *const *modes,
 	for (int m = 0; m < n; m++) {
 		len += snprintf(line + len, sizeof(line) - len, " %s: %s", modes[m], rate_str(r, sizeof(r), rates[m]));
 		if (m > 0) {
-			unsigned long long ratio10 = rates[0] ? (rates[m] * 10 + rates[0] / 2) / rates[0] : 0;
-			len += snprintf(line + len, sizeof(line) - len, " (%llu.%llux)", ratio10 / 10, ratio10 % 10);
+			unsigned long long ratio100 = rates[0] ? (rates[m] * 100 + rates[0] / 2) / rates[0] : 0;
+			len += snprintf(line + len, sizeof(line) - len, " (%llu.%02llux)", ratio100 / 100,
+					ratio100 % 100);
 		}
 	}
 	printf("%s  %s  [vma_lookup]\n", line, unit);
@@ -295,27 +319,18 @@ int main(int argc, char **argv)
 		if (CPU_ISSET(c, &set))
 			cpus[ncpus++] = c;
 	for (int i = 1; i < argc; i++) {
-		char *end;
 		long v;
 
-		if (!strcmp(argv[i], "--ms") && i + 1 < argc) {
-			v = strtol(argv[++i], &end, 10);
-			if (*end || v < 1 || v > 60000)
-				return usage();
+		if (option(argc, argv, &i, "--ms", 1, 60000, &v))
 			ms = v;
-			continue;
-		}
-		if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
-			v = strtol(argv[++i], &end, 10);
-			if (*end || v < 1 || v > MAX_REPS)
-				return usage();
+		else if (option(argc, argv, &i, "--reps", 1, MAX_REPS, &v))
 			reps = v;
-			continue;
-		}
-		v = strtol(argv[i], &end, 10);
-		if (*end || v < 1 || v > MAX_THREADS || ncounts == MAX_COUNTS)
+		else if (option(argc, argv, &i, "--touch", 0, CHURN_PAGES, &v))
+			churn_touch = v;
+		else if (number(argv[i], 1, MAX_THREADS, &v) && ncounts < MAX_COUNTS)
+			counts[ncounts++] = v;
+		else
 			return usage();
-		counts[ncounts++] = v;
 	}
 	if (!ncounts) {		/* 1, 2, 4, ... below the CPU count, then the CPU count */
 		for (int c = 1; c < ncpus && ncounts < MAX_COUNTS - 1; c *= 2)
@@ -326,9 +341,9 @@ int main(int argc, char **argv)
 		modes = as_found;
 		nmodes = 1;
 	}
-	printf("# pfbench: %d CPUs, %u ms per measurement, %lu pages per thread per round, %s, "
-	       "median of %d reps\n", ncpus, ms, SLICE_PAGES,
-	       nmodes > 1 ? "each mode of vma_lookup" : "the kernel as it is", reps);
+	printf("# pfbench: %d CPUs, %u ms per measurement, %lu pages per thread per round, "
+	       "the mmap thread touching %d of %d, %s, median of %d reps\n", ncpus, ms, SLICE_PAGES,
+	       churn_touch, CHURN_PAGES, nmodes > 1 ? "each mode of vma_lookup" : "the kernel as it is", reps);
 	for (int i = 0; i < ncounts; i++) {
 		static unsigned long long alone[NR_MODES][MAX_REPS], with[NR_MODES][MAX_REPS],
 			churn[NR_MODES][MAX_REPS], alone_total[NR_MODES][MAX_REPS], with_total[NR_MODES][MAX_REPS],
