@@ -25,6 +25,7 @@
 #include "kernel/mm/mm.h"
 #include "kernel/smp.h"
 #include "kernel/percpu.h"
+#include "kernel/time.h"
 
 const char *const tlb_stat_names[NR_TLB_STATS] = {
 	[TLB_SHOOTDOWNS] = "tlb_shootdowns",
@@ -32,12 +33,25 @@ const char *const tlb_stat_names[NR_TLB_STATS] = {
 	[TLB_LOCAL_FLUSHES] = "tlb_local_flushes",
 	[TLB_PAGES_FLUSHED] = "tlb_pages_flushed",
 	[TLB_FULL_FLUSHES] = "tlb_full_flushes",
+	[TLB_WAIT_NS] = "tlb_wait_ns",
 };
-static atomic_long_t tlb_stats[NR_TLB_STATS];
+/* Per CPU: a flush writes no counter line that another CPU flushing writes too. */
+static DEFINE_PER_CPU(long, tlb_stats[NR_TLB_STATS]);
+#define count(s, n)	this_cpu_add(tlb_stats[s], n)	/* one instruction: interrupt-safe */
+
+long tlb_stat_cpu(int cpu, enum tlb_stat s)
+{
+	return READ_ONCE(per_cpu(tlb_stats, cpu)[s]);
+}
 
 long tlb_stat(enum tlb_stat s)
 {
-	return atomic_long_read(&tlb_stats[s]);
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += tlb_stat_cpu(cpu, s);
+	return sum;
 }
 
 struct flush_tlb_info {
@@ -55,12 +69,12 @@ static void flush_tlb_func(void *arg)
 		return;		/* switched away since the snapshot: nothing cached */
 	if (pages > TLB_FLUSH_ALL_THRESHOLD) {
 		write_cr3(read_cr3());
-		atomic_long_inc(&tlb_stats[TLB_FULL_FLUSHES]);
+		count(TLB_FULL_FLUSHES, 1);
 		return;
 	}
 	for (unsigned long va = f->start; va < f->end; va += PAGE_SIZE)
 		invlpg(va);
-	atomic_long_add(pages, &tlb_stats[TLB_PAGES_FLUSHED]);
+	count(TLB_PAGES_FLUSHED, pages);
 }
 
 void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
@@ -69,6 +83,7 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 	struct cpumask targets;
 	unsigned long flags;
 	int self, n;
+	ktime_t t0;
 
 	if (info.end <= info.start)
 		return;
@@ -78,14 +93,16 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 	targets = *mm_cpumask(mm);
 	if (cpumask_test_cpu(self, &targets)) {
 		flush_tlb_func(&info);
-		atomic_long_inc(&tlb_stats[TLB_LOCAL_FLUSHES]);
+		count(TLB_LOCAL_FLUSHES, 1);
 		cpumask_clear_cpu(self, &targets);
 	}
 	local_irq_restore(flags);
 	n = cpumask_weight(&targets);
 	if (!n)
 		return;
-	atomic_long_inc(&tlb_stats[TLB_SHOOTDOWNS]);
-	atomic_long_add(n, &tlb_stats[TLB_IPIS]);
+	count(TLB_SHOOTDOWNS, 1);
+	count(TLB_IPIS, n);
+	t0 = ktime_get_ns();
 	smp_call_function_many(&targets, flush_tlb_func, &info, true);
+	count(TLB_WAIT_NS, ktime_get_ns() - t0);
 }

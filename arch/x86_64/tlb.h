@@ -26,9 +26,11 @@ enum tlb_stat {
 	TLB_LOCAL_FLUSHES,	/* operations that flushed this CPU */
 	TLB_PAGES_FLUSHED,	/* invlpg executed, all CPUs */
 	TLB_FULL_FLUSHES,	/* CR3 reloads instead of invlpg, all CPUs */
+	TLB_WAIT_NS,		/* nanoseconds senders spent waiting for the answers */
 	NR_TLB_STATS
 };
 extern const char *const tlb_stat_names[NR_TLB_STATS];
-long tlb_stat(enum tlb_stat s);
+long tlb_stat(enum tlb_stat s);		/* summed over the CPUs, each counting its own */
+long tlb_stat_cpu(int cpu, enum tlb_stat s);	/* what cpu counted: its own flushes, its own waits */
 
 #endif

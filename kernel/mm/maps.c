@@ -106,6 +106,24 @@ static void show_fault_paths(void)
 	}
 }
 
+/* Who sends the shootdowns and who waits for them: per CPU, what it counted itself. */
+static void show_tlb_per_cpu(void)
+{
+	static const enum tlb_stat shown[] = { TLB_SHOOTDOWNS, TLB_IPIS, TLB_WAIT_NS };
+	int cpu;
+
+	console_printf("  cpu");
+	for (size_t i = 0; i < ARRAY_SIZE(shown); i++)
+		console_printf(" %s", tlb_stat_names[shown[i]]);
+	console_printf("\n");
+	for_each_online_cpu(cpu) {
+		console_printf("  %3d", cpu);
+		for (size_t i = 0; i < ARRAY_SIZE(shown); i++)
+			console_printf(" %*ld", (int)strlen(tlb_stat_names[shown[i]]), tlb_stat_cpu(cpu, shown[i]));
+		console_printf("\n");
+	}
+}
+
 static int cmd_vm(int argc, char **argv)
 {
 	(void)argc;
@@ -116,6 +134,7 @@ static int cmd_vm(int argc, char **argv)
 		console_printf("%s %ld\n", mm_counter_names[c], vm_event(c));
 	for (int s = 0; s < NR_TLB_STATS; s++)
 		console_printf("%s %ld\n", tlb_stat_names[s], tlb_stat(s));
+	show_tlb_per_cpu();
 	show_fault_paths();
 	return 0;
 }
