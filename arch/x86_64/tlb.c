@@ -19,10 +19,15 @@
  *
  * One batch per operation: the snapshot of the mask minus this CPU goes to
  * smp_call_function_many() once, which IPIs each target and waits for all.
+ * A target that only borrows the mm lazily (a kernel thread runs on it) is
+ * left out under lazy_tlb=defer and flushes when its borrow ends
+ * (kernel/mm/lazy_tlb.c), except when page tables are being freed
+ * (flush_tlb_mm_tables): its speculative walks must not reach them.
  */
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/cpu.h"
 #include "kernel/mm/mm.h"
+#include "kernel/mm/lazy_mm.h"
 #include "kernel/smp.h"
 #include "kernel/percpu.h"
 #include "kernel/time.h"
@@ -77,12 +82,12 @@ static void flush_tlb_func(void *arg)
 	count(TLB_PAGES_FLUSHED, pages);
 }
 
-void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+static void flush_tlb_mm(struct mm_struct *mm, unsigned long start, unsigned long end, bool freed_tables)
 {
 	struct flush_tlb_info info = { mm, ALIGN_DOWN(start, PAGE_SIZE), ALIGN_UP(end, PAGE_SIZE) };
 	struct cpumask targets;
 	unsigned long flags;
-	int self, n;
+	int self, n, cpu;
 	ktime_t t0;
 
 	if (info.end <= info.start)
@@ -97,6 +102,11 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 		cpumask_clear_cpu(self, &targets);
 	}
 	local_irq_restore(flags);
+	/* a CPU that only borrows mm may flush when its borrow ends (kernel/mm/lazy_tlb.c) */
+	if (!freed_tables)
+		for_each_cpu(cpu, &targets)
+			if (lazy_tlb_skip(cpu, mm))
+				cpumask_clear_cpu(cpu, &targets);
 	n = cpumask_weight(&targets);
 	if (!n)
 		return;
@@ -105,4 +115,14 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 	t0 = ktime_get_ns();
 	smp_call_function_many(&targets, flush_tlb_func, &info, true);
 	count(TLB_WAIT_NS, ktime_get_ns() - t0);
+}
+
+void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	flush_tlb_mm(mm, start, end, false);
+}
+
+void flush_tlb_mm_tables(struct mm_struct *mm)
+{
+	flush_tlb_mm(mm, 0, TASK_SIZE, true);
 }

@@ -19,6 +19,8 @@
 struct mm_struct;
 
 void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+/* The same for all of the user half, before page-table pages are freed: reaches lazy borrowers too. */
+void flush_tlb_mm_tables(struct mm_struct *mm);
 
 enum tlb_stat {
 	TLB_SHOOTDOWNS,		/* operations that sent IPIs */

@@ -112,7 +112,10 @@ static void enter_lazy(struct lazy_mm_cpu *l, struct mm_struct *mm)
  * the switch; a hazard is simply withdrawn: from the store on, a remote
  * mm_fixup_lazy_refs() may skip this CPU and free the mm, which is fine
  * since nothing here uses it any more. On x86 the CR3 write serializes, so
- * no walk of the old tables can come after the store.
+ * no walk of the old tables can come after the store. (When the next task
+ * is a user of the same mm, CR3 stays; a shootdown skipped during the
+ * borrow, lazy_tlb=defer, is made up for right here, by lazy_tlb_leave(),
+ * which only compares the pointer: mm may be gone once lazy_mm is NULL.)
  */
 static void leave_lazy(struct lazy_mm_cpu *l, bool dead)
 {
@@ -123,6 +126,7 @@ static void leave_lazy(struct lazy_mm_cpu *l, bool dead)
 		count(l, LAZY_MM_COUNT_RMWS);
 	}
 	WRITE_ONCE(l->lazy_mm, NULL);
+	lazy_tlb_leave(mm);		/* a shootdown skipped while we borrowed mm: flush now */
 	count(l, LAZY_LEAVES);
 	if (dead)
 		count(l, LAZY_DEAD_LEAVES);

@@ -77,4 +77,23 @@ unsigned long lazy_mm_stat_sum(enum lazy_mm_stat s);
 const struct lazy_mm_exit_stats *lazy_mm_exit_stats(void);
 struct lazy_mm_cpu *lazy_mm_cpu_state(int cpu);
 
+/*
+ * kernel/mm/lazy_tlb.c: the technique lazy_tlb=ipi|defer. A flush of mm
+ * asks lazy_tlb_skip() for each CPU it would interrupt: true means that
+ * CPU only borrows mm and will flush when its borrow ends, so no IPI.
+ * Every end of a borrow (leave_lazy) calls lazy_tlb_leave() after
+ * clearing lazy_mm, before anything can use mm's user translations.
+ */
+enum { LAZY_TLB_IPI, LAZY_TLB_DEFER };
+DECLARE_TECHNIQUE(lazy_tlb);
+enum lazy_tlb_stat {
+	LAZY_TLB_SKIPPED,	/* IPIs not sent: the CPU only borrowed the mm (counted by the flusher) */
+	LAZY_TLB_FLUSHES,	/* deferred flushes done when a borrow ended (counted by the borrower) */
+	NR_LAZY_TLB_STATS
+};
+extern const char *const lazy_tlb_stat_names[NR_LAZY_TLB_STATS];
+unsigned long lazy_tlb_stat(enum lazy_tlb_stat s);
+bool lazy_tlb_skip(int cpu, struct mm_struct *mm);
+void lazy_tlb_leave(struct mm_struct *mm);
+
 #endif

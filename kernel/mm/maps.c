@@ -15,6 +15,7 @@
 #include "kernel/mm/vma.h"
 #include "kernel/technique.h"
 #include "kernel/mm/shmem.h"
+#include "kernel/mm/lazy_mm.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
@@ -134,6 +135,8 @@ static int cmd_vm(int argc, char **argv)
 		console_printf("%s %ld\n", mm_counter_names[c], vm_event(c));
 	for (int s = 0; s < NR_TLB_STATS; s++)
 		console_printf("%s %ld\n", tlb_stat_names[s], tlb_stat(s));
+	for (int s = 0; s < NR_LAZY_TLB_STATS; s++)
+		console_printf("%s %lu\n", lazy_tlb_stat_names[s], lazy_tlb_stat(s));
 	show_tlb_per_cpu();
 	show_fault_paths();
 	return 0;

@@ -192,7 +192,7 @@ static void free_pgtables(struct mm_struct *mm)
 		if (!(e & PTE_PRESENT))
 			continue;
 		WRITE_ONCE(mm->pgd[i], 0);
-		flush_tlb_mm_range(mm, 0, TASK_SIZE);
+		flush_tlb_mm_tables(mm);
 		mm_count_event(mm, MM_PGTABLES, -free_user_pgd_entry(e));	/* the sum in `vm` too */
 	}
 }
