@@ -12,8 +12,11 @@
  *                          reference taken and dropped alone
  *   mpol_alloc_policy_cost one CPU, the same allocation with no policy at
  *                          all (the static one) and with a percpu-counted
- *                          policy for the local node: what the unconditional
- *                          reference costs a fault
+ *                          MPOL_LOCAL policy, which places pages the same
+ *                          way: what the unconditional reference costs a
+ *                          fault (mpol_alloc_bind_cost: with MPOL_BIND to
+ *                          the local node instead, the allocator's node
+ *                          mask added)
  *   shared_alloc_atomic,   the same through a shared object's range policy,
  *   shared_alloc_percpu    in each mode of shared_mpol_ref (a reference per
  *                          lookup, or none: the VMA's), with the policy's
@@ -193,21 +196,26 @@ BENCHMARK(mpol_alloc_policy_cost)
 {
 	int saved = technique_use("mpol_ref", MPOL_REF_PERCPU);
 	struct mpol_bench b;
-	u64 none, local;
+	u64 none = 0, local = 0, bind = 0;
 
 	if (!bench_setup(&b, MAP_PRIVATE, MPOL_DEFAULT, NODE_MASK_NONE))
 		return;
-	none = local = 0;
 	for (int round = 0; round < BEST_OF; round++) {
-		b.mode = MPOL_DEFAULT;
+		b.mode = MPOL_DEFAULT;		/* the static default policy: no reference */
+		b.nodes = NODE_MASK_NONE;
 		remap(&b);
 		none = max(none, bench_run_on_cpus(1, alloc_body, &b));
-		b.mode = MPOL_BIND;
-		b.nodes = nodemask_of_node(cpu_to_mem(0));	/* bench_run_on_cpus(1) runs on the first CPU */
+		b.mode = MPOL_LOCAL;		/* the same placement, through a counted policy */
 		remap(&b);
 		local = max(local, bench_run_on_cpus(1, alloc_body, &b));
+		b.mode = MPOL_BIND;		/* ... and a node mask for the allocator to honour */
+		b.nodes = nodemask_of_node(cpu_to_mem(0));	/* bench_run_on_cpus(1) runs on the first CPU */
+		remap(&b);
+		bind = max(bind, bench_run_on_cpus(1, alloc_body, &b));
 	}
-	bench_report("mpol_alloc_policy_cost", 1, "no-policy", none, "percpu-bind-local", local);
+	/* first the reference alone (what mpol_ref changes), then with a mask's work added */
+	bench_report("mpol_alloc_policy_cost", 1, "percpu-local", local, "no-policy", none);
+	bench_report("mpol_alloc_bind_cost", 1, "percpu-bind-local", bind, "no-policy", none);
 	bench_teardown(&b);
 	if (saved >= 0)
 		technique_use("mpol_ref", saved);
