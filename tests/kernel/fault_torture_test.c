@@ -1,7 +1,7 @@
 /*
  * tests/kernel/fault_torture_test.c - page faults racing with mmap,
  * munmap, mprotect, MADV_DONTNEED, mremap and fork, in every mode of the
- * technique vma_lookup (and both of pte_lock).
+ * technique vma_lookup (and both of pte_lock and of lazy_tlb).
  *
  * The work is done by the user program fault_torture (user/fault_torture.c):
  * faulter threads on every CPU read and write pages of an arena of slots
@@ -30,6 +30,7 @@
 #include "tests/kernel/torture.h"
 #include "kernel/mm/vma.h"
 #include "kernel/mm/pgtable.h"
+#include "kernel/mm/lazy_mm.h"
 #include "kernel/proc/proc.h"
 #include "kernel/smp.h"
 #include "kernel/time.h"
@@ -50,6 +51,8 @@ static void run_in_mode(struct kunit *test, int vma_lookup_mode, int pte_lock_mo
 
 	technique_use("vma_lookup", vma_lookup_mode);
 	technique_use("pte_lock", pte_lock_mode);	/* the program's mm is created after this */
+	/* threads blocking on the slots' mutexes leave CPUs idling on the mm: both ways of flushing them */
+	technique_use("lazy_tlb", (vma_lookup_mode + seed) % 2 ? LAZY_TLB_DEFER : LAZY_TLB_IPI);
 	scnprintf(faulters, sizeof(faulters), "%d", max(2, num_online_cpus() - 1));
 	scnprintf(nops, sizeof(nops), "%d", FAULT_TORTURE_OPS);
 	scnprintf(s, sizeof(s), "%lu", seed);
@@ -73,6 +76,8 @@ static void run_all(struct kunit *test, int vma_lookup_mode)
 	/* make torture: rcutorture.duration= seconds for the suite, a quarter for each mode */
 	ktime_t end = ktime_get_ns() + (ktime_t)rcutorture_duration_s * NSEC_PER_SEC / 4;
 	unsigned long seed = 1, stalls = rcu_stall_count(), before[NR_VMA_LOOKUP_STATS];
+	unsigned long skipped = lazy_tlb_stat(LAZY_TLB_SKIPPED), deferred = lazy_tlb_stat(LAZY_TLB_FLUSHES);
+	int lazy_tlb_saved = technique_mode(lazy_tlb);
 
 	for (int i = 0; i < NR_VMA_LOOKUP_STATS; i++)
 		before[i] = vma_lookup_stat(vma_lookup_mode, i);
@@ -88,6 +93,10 @@ static void run_all(struct kunit *test, int vma_lookup_mode)
 		DELTA(VL_RETRIES), DELTA(VL_FALLBACK_WRITER) + DELTA(VL_FALLBACK_CHANGED) + DELTA(VL_FALLBACK_LOCKED) +
 		DELTA(VL_FALLBACK_STACK) + DELTA(VL_FALLBACK_NOMEM), DELTA(VL_FALLBACK_WRITER),
 		DELTA(VL_FALLBACK_CHANGED), DELTA(VL_FALLBACK_LOCKED));
+	pr_info("fault_torture: %s: lazy TLB: %lu shootdowns of idle borrowers skipped, %lu flushes deferred to "
+		"their return\n", technique_find("vma_lookup")->modes[vma_lookup_mode],
+		lazy_tlb_stat(LAZY_TLB_SKIPPED) - skipped, lazy_tlb_stat(LAZY_TLB_FLUSHES) - deferred);
+	technique_use("lazy_tlb", lazy_tlb_saved);
 #undef DELTA
 	torture_expect_no_stall(test, "fault_torture", stalls);
 }

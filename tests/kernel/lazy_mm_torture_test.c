@@ -14,7 +14,7 @@
  *
  * Phases: refcount, shootdown, hazard, then all three while a flipper
  * changes the mode every few milliseconds (borrows of different kinds at
- * once). `make test` runs a few rounds per phase; `make torture` runs
+ * once), and lazy_tlb's too (a borrower spared a shootdown or sent one). `make test` runs a few rounds per phase; `make torture` runs
  * each phase for its share of rcutorture.duration=.
  */
 #include "kernel/selftest.h"
@@ -52,15 +52,20 @@ static int napper(void *arg)
 	return 0;
 }
 
+/* Flips lazy_mm, and lazy_tlb at another pace: borrows of every kind, shootdowns skipped or not. */
 static int flipper(void *arg)
 {
-	const struct technique *t = technique_find("lazy_mm");
+	const struct technique *t = technique_find("lazy_mm"), *tlb = technique_find("lazy_tlb");
+	int tlb_saved = technique_mode(lazy_tlb);
 	unsigned int i = 0;
 
 	while (!READ_ONCE(torture_stop)) {
-		technique_set(t, i++ % t->nr_modes, NULL, 0);
+		technique_set(t, i % t->nr_modes, NULL, 0);
+		technique_set(tlb, i / 2 % tlb->nr_modes, NULL, 0);
+		i++;
 		msleep(FLIP_MS);
 	}
+	technique_set(tlb, tlb_saved, NULL, 0);
 	return 0;
 }
 
