@@ -150,12 +150,31 @@ static int growsdown_reach_known(const struct draw *x, unsigned long addr)
 	return 1;
 }
 
+/* The page at addr is mapped, and known not to be part of a MAP_GROWSDOWN mapping. */
+static int known_not_growsdown(const struct draw *x, unsigned long addr)
+{
+	for (int i = 0; i < x->nregions; i++) {
+		const struct region *rg = &x->rg[i];
+		const struct page_model *pm;
+
+		if (addr < rg->base || addr >= region_end(rg))
+			continue;
+		pm = &rg->pages[(addr - rg->base) / FZ_PAGE];
+		return pm->state == PS_MAPPED && (pm->flags & (PF_KIND_KNOWN | PF_GROWSDOWN)) == PF_KIND_KNOWN;
+	}
+	return 1;	/* outside the regions: refused there, or an error on both */
+}
+
 static int differs_by_design(const struct draw *x, const struct call *c)
 {
 	unsigned long first, last;
 
 	if (c->d->nr == SYS_mprotect && (c->a[2] & PROT_GROWSDOWN) && !growsdown_reach_known(x, c->a[0]))
 		return 1;	/* how far down it reaches depends on merges Linux may not make */
+
+	if (c->d->nr == SYS_mremap && (c->a[3] & (FZ_MREMAP_FIXED | FZ_MREMAP_DONTUNMAP)) && x->nregions > 1 &&
+	    c->a[4] + FZ_PAGE >= x->rg[1].base && c->a[4] < region_end(&x->rg[1]) && !known_not_growsdown(x, c->a[0]))
+		return 1;	/* a stack moved into the heap: as MAP_GROWSDOWN there, below (found by seed 5153) */
 
 	if (c->d->nr == SYS_mremap && c->a[1] > FZ_PAGE && !(c->a[0] & (FZ_PAGE - 1)) &&
 	    !one_mapping(x, c->a[0], c->a[1]))
@@ -172,12 +191,12 @@ static int differs_by_design(const struct draw *x, const struct call *c)
 			return 1;	/* whether a heap address is huge-page aligned depends on where the
 					   kernel put the heap: at random, on Linux (and unsafe() draws again) */
 		if ((c->a[2] & 7) == PROT_EXEC)
-			return 1;
+			return 1;	/* execute-only: a protection key on a CPU with PKU; with PROT_SEM
+					   too, Linux's lockless get_user_pages reads it once populated */
 		if ((fl & MAP_GROWSDOWN) && x->nregions > 1 && c->a[0] >= x->rg[1].base - FZ_PAGE &&
 		    c->a[0] < region_end(&x->rg[1]))
 			return 1;	/* a stack in the heap grows as far as what lies below the heap lets it:
-					   the BSS on Numbat, a random gap on Linux */	/* execute-only: a protection key on a CPU with PKU; with PROT_SEM
-					   too, Linux's lockless get_user_pages reads it once populated */
+					   the BSS on Numbat, a random gap on Linux */
 	}
 	if (c->d->nr == SYS_mprotect && (c->a[2] & 7) == PROT_EXEC)
 		return 1;
