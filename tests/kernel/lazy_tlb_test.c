@@ -65,15 +65,13 @@ struct borrow_setup {
 	int saved;			/* the lazy_tlb mode in force before */
 };
 
-static bool start_borrower(struct kunit *test, struct borrow_setup *b, int mode)
+static void start_borrower(struct kunit *test, struct borrow_setup *b, int mode)
 {
 	int self, cpu;
 
 	memset(b, 0, sizeof(*b));
-	if (num_online_cpus() < 2) {
-		kunit_skip(test, "needs two CPUs");
-		return false;
-	}
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");	/* does not return */
 	b->u.mm = mm_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, b->u.mm);
 	KUNIT_ASSERT_EQ(test, vm_mmap(b->u.mm, PAGE_VA, PAGE_SIZE, RW, PRIV | MAP_FIXED | MAP_POPULATE, 0), PAGE_VA);
@@ -83,8 +81,7 @@ static bool start_borrower(struct kunit *test, struct borrow_setup *b, int mode)
 	for_each_online_cpu(cpu)
 		if (cpu != self)
 			break;
-	b->saved = technique_mode(lazy_tlb);
-	technique_set(technique_find("lazy_tlb"), mode, NULL, 0);
+	b->saved = technique_use("lazy_tlb", mode);
 	init_completion(&b->u.loaded);
 	init_completion(&b->u.go);
 	init_completion(&b->u.done);
@@ -95,13 +92,11 @@ static bool start_borrower(struct kunit *test, struct borrow_setup *b, int mode)
 	wait_for_completion(&b->u.loaded);
 	KUNIT_EXPECT_EQ(test, b->u.first, 0);
 	KUNIT_EXPECT_TRUE(test, wait_for_borrow(cpu, b->u.mm));
-	return true;
 }
 
 /* Wakes the user thread: it reads the page once more (u.second) and ends. */
-static void finish_borrower(struct kunit *test, struct borrow_setup *b)
+static void finish_borrower(struct borrow_setup *b)
 {
-	(void)test;
 	complete(&b->u.go);
 	wait_for_completion(&b->u.done);
 	kthread_stop(b->k);
@@ -109,7 +104,7 @@ static void finish_borrower(struct kunit *test, struct borrow_setup *b)
 
 static void release_borrower(struct borrow_setup *b)
 {
-	technique_set(technique_find("lazy_tlb"), b->saved, NULL, 0);
+	technique_use("lazy_tlb", b->saved);
 	set_cpus_allowed(current, &b->allowed);
 	mm_release(b->u.mm);
 }
@@ -119,8 +114,7 @@ static void unmap_beside_a_borrower(struct kunit *test, int mode)
 	struct borrow_setup b;
 	long ipis, skipped, flushes;
 
-	if (!start_borrower(test, &b, mode))
-		return;
+	start_borrower(test, &b, mode);
 	ipis = tlb_stat(TLB_IPIS);
 	skipped = lazy_tlb_stat(LAZY_TLB_SKIPPED);
 	flushes = lazy_tlb_stat(LAZY_TLB_FLUSHES);
@@ -131,7 +125,7 @@ static void unmap_beside_a_borrower(struct kunit *test, int mode)
 	} else {
 		KUNIT_EXPECT_GE(test, tlb_stat(TLB_IPIS), ipis + 1);
 	}
-	finish_borrower(test, &b);
+	finish_borrower(&b);
 	KUNIT_EXPECT_EQ(test, b.u.second, -EFAULT);	/* no stale translation survived the borrow */
 	if (mode == LAZY_TLB_DEFER)
 		KUNIT_EXPECT_GE(test, (long)lazy_tlb_stat(LAZY_TLB_FLUSHES), flushes + 1);
@@ -154,12 +148,11 @@ SELFTEST(lazy_tlb, freeing_page_tables_reaches_a_borrower)
 	struct borrow_setup b;
 	long ipis;
 
-	if (!start_borrower(test, &b, LAZY_TLB_DEFER))
-		return;
+	start_borrower(test, &b, LAZY_TLB_DEFER);
 	ipis = tlb_stat(TLB_IPIS);
 	flush_tlb_mm_tables(b.u.mm);
 	KUNIT_EXPECT_GE(test, tlb_stat(TLB_IPIS), ipis + 1);
-	finish_borrower(test, &b);
+	finish_borrower(&b);
 	KUNIT_EXPECT_EQ(test, b.u.second, 0);	/* still mapped: only flushed */
 	release_borrower(&b);
 }

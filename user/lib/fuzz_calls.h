@@ -95,7 +95,17 @@ struct draw {
 static const int madvice[] = { 0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
 			       25, 100, 101, 5, 7, 26, 99, -1 };
 
-/* Would this value of A_ADVICE, A_MMAP_FLAGS... give different answers on Linux 6.1 and 6.12, or on Numbat by design? */
+/* The region holding addr, and in *page the index of addr's page there; NULL outside the regions. */
+static const struct region *region_at(const struct draw *x, unsigned long addr, unsigned long *page)
+{
+	for (int i = 0; i < x->nregions; i++)
+		if (addr >= x->rg[i].base && addr < region_end(&x->rg[i])) {
+			*page = (addr - x->rg[i].base) / FZ_PAGE;
+			return &x->rg[i];
+		}
+	return NULL;
+}
+
 /*
  * Is [addr, addr + len) one VMA on Linux as on Numbat, as far as the model
  * knows (fuzz_model.h, model_new_vma)? Pages of one mapping, with the same
@@ -103,21 +113,19 @@ static const int madvice[] = { 0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 
  */
 static int one_mapping(const struct draw *x, unsigned long addr, unsigned long len)
 {
-	unsigned long first, last;
+	unsigned long first, last, p;
+	const struct region *rg = region_at(x, addr, &p);
+	const struct page_model *pg;
 
-	for (int i = 0; i < x->nregions; i++) {
-		const struct page_model *pg = x->rg[i].pages;
-
-		if (addr < x->rg[i].base || addr >= region_end(&x->rg[i]))
-			continue;
-		if (len > region_end(&x->rg[i]) - addr || !region_span(&x->rg[i], addr, len, &first, &last))
-			return 0;
-		for (unsigned long p = first; p < last; p++)
-			if (!pg[p].vma || pg[p].vma != pg[first].vma || pg[p].state != PS_MAPPED ||
-			    !(pg[p].flags & PF_PROT) || pg[p].prot != pg[first].prot)
-				return 0;
+	if (!rg)
 		return 1;
-	}
+	if (len > region_end(rg) - addr || !region_span(rg, addr, len, &first, &last))
+		return 0;
+	pg = rg->pages;
+	for (p = first; p < last; p++)
+		if (!pg[p].vma || pg[p].vma != pg[first].vma || pg[p].state != PS_MAPPED ||
+		    !(pg[p].flags & PF_PROT) || pg[p].prot != pg[first].prot)
+			return 0;
 	return 1;
 }
 
@@ -128,43 +136,37 @@ static int one_mapping(const struct draw *x, unsigned long addr, unsigned long l
  */
 static int growsdown_reach_known(const struct draw *x, unsigned long addr)
 {
-	for (int i = 0; i < x->nregions; i++) {
-		const struct region *rg = &x->rg[i];
-		unsigned long p;
-		uint32_t vma;
+	unsigned long p;
+	const struct region *rg = region_at(x, addr, &p);
+	uint32_t vma;
 
-		if (addr < rg->base || addr >= region_end(rg))
-			continue;
-		p = (addr - rg->base) / FZ_PAGE;
-		vma = rg->pages[p].vma;
-		if (rg->pages[p].state != PS_MAPPED || !vma)
-			return 0;
-		while (p-- > 0) {
-			if (rg->pages[p].state == PS_UNMAPPED)
-				return 1;
-			if (rg->pages[p].state != PS_MAPPED || rg->pages[p].vma != vma)
-				return 0;
-		}
+	if (!rg)
+		return 1;
+	vma = rg->pages[p].vma;
+	if (rg->pages[p].state != PS_MAPPED || !vma)
 		return 0;
+	while (p-- > 0) {
+		if (rg->pages[p].state == PS_UNMAPPED)
+			return 1;
+		if (rg->pages[p].state != PS_MAPPED || rg->pages[p].vma != vma)
+			return 0;
 	}
-	return 1;
+	return 0;
 }
 
 /* The page at addr is mapped, and known not to be part of a MAP_GROWSDOWN mapping. */
 static int known_not_growsdown(const struct draw *x, unsigned long addr)
 {
-	for (int i = 0; i < x->nregions; i++) {
-		const struct region *rg = &x->rg[i];
-		const struct page_model *pm;
+	unsigned long p;
+	const struct region *rg = region_at(x, addr, &p);
 
-		if (addr < rg->base || addr >= region_end(rg))
-			continue;
-		pm = &rg->pages[(addr - rg->base) / FZ_PAGE];
-		return pm->state == PS_MAPPED && (pm->flags & (PF_KIND_KNOWN | PF_GROWSDOWN)) == PF_KIND_KNOWN;
-	}
-	return 1;	/* outside the regions: refused there, or an error on both */
+	if (!rg)
+		return 1;	/* outside the regions: refused there, or an error on both */
+	return rg->pages[p].state == PS_MAPPED &&
+	       (rg->pages[p].flags & (PF_KIND_KNOWN | PF_GROWSDOWN)) == PF_KIND_KNOWN;
 }
 
+/* Would this call give different answers on Linux 6.1 and 6.12, or on Numbat by design? */
 static int differs_by_design(const struct draw *x, const struct call *c)
 {
 	unsigned long first, last;
